@@ -1,0 +1,1 @@
+"""Welkom: the newcomer assistant of the city of Mechelen."""

@@ -1,0 +1,100 @@
+"""Command line: `python -m bot run | chat | ask | content check | nlu train`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import sys
+
+from bot.settings import Settings
+
+
+def parse_arguments(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Welkom, the newcomer assistant.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser(
+        "run", help="run the Telegram bot (starts its own Rasa server unless RASA_URL is set)"
+    )
+    chat = commands.add_parser("chat", help="chat with the assistant in this terminal (no Telegram needed)")
+    chat.add_argument("--lang", help="the language your 'phone' is set to, for example nl or ar")
+    ask = commands.add_parser("ask", help="send one message through the full pipeline and print the reply")
+    ask.add_argument("question")
+    ask.add_argument("--lang", help="answer as for a resident who chose this language")
+    ask.add_argument("--json", action="store_true", help="print language, intent, confidence and replies")
+    content = commands.add_parser("content", help="work with the content files")
+    content.add_argument("action", choices=["check"])
+    nlu = commands.add_parser("nlu", help="the Rasa NLU model and server")
+    nlu.add_argument("action", choices=["train", "serve"])
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = parse_arguments(sys.argv[1:] if argv is None else argv)
+    settings = Settings()
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # httpx logs every request URL at INFO, and Telegram URLs hold the bot token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+
+    if arguments.command == "content":
+        from bot.content.check import check_all
+
+        return check_all(settings, sys.stdout)
+    if arguments.command == "nlu":
+        return run_nlu(settings, arguments.action)
+
+    from bot.services import rasa_service
+
+    with rasa_service(settings) as rasa_url:
+        settings = settings.model_copy(update={"rasa_url": rasa_url})
+        if arguments.command == "run":
+            return run_telegram(settings)
+        if arguments.command == "chat":
+            from bot.terminal import run_chat
+
+            run_chat(settings, arguments.lang)
+            return 0
+        from bot.ask import as_json, as_text, ask
+
+        turn = asyncio.run(ask(settings, arguments.question, arguments.lang))
+        print(as_json(turn) if arguments.json else as_text(turn))
+        return 0
+
+
+def run_nlu(settings: Settings, action: str) -> int:
+    from bot.nlu.rasa_server import ensure_model
+
+    model = ensure_model(settings.nlu_dir, settings.rasa_venv)
+    print(f"model: {model}")
+    if action == "serve":
+        from bot.services import rasa_service
+
+        with rasa_service(settings) as url:
+            print(f"serving at {url}; Ctrl-C stops it")
+            with contextlib.suppress(KeyboardInterrupt):
+                asyncio.run(asyncio.Event().wait())
+    return 0
+
+
+def run_telegram(settings: Settings) -> int:
+    from bot.telegram import build_application
+
+    if not settings.telegram_bot_token:
+        print("TELEGRAM_BOT_TOKEN is not set (see .env.example); try `make chat` instead.", file=sys.stderr)
+        return 2
+    application = build_application(settings)
+    if settings.telegram_mode == "webhook":
+        application.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            webhook_url=settings.webhook_url,
+            secret_token=settings.webhook_secret or None,
+        )
+    else:
+        application.run_polling()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

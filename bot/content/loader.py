@@ -1,0 +1,291 @@
+"""Reads content/ into typed objects; every problem names its file and line."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from bot.content.model import WEEKDAYS, Answer, AnswerText, Content, Link, Place
+from bot.content.yaml_lines import YamlFileError, load_yaml, where
+
+MAX_TITLE_LENGTH = 40
+MAX_BODY_LENGTH = 1500
+URL_PATTERN = re.compile(r"^https://[\w.-]+\.[a-z]{2,}(/[^\s]*)?$")
+HOURS_PATTERN = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$")
+FOLLOW_UPS = {"menu", "language_picker"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    where: str
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.severity}: {self.message}"
+
+
+class ContentError(Exception):
+    """The content cannot be used; holds every problem found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(problem) for problem in problems))
+
+
+class _Reader:
+    """Collects problems while building content objects."""
+
+    def __init__(self, root: Path, today: date) -> None:
+        self.root = root
+        self.today = today
+        self.problems: list[Problem] = []
+
+    def error(self, place: str, message: str) -> None:
+        self.problems.append(Problem(place, message))
+
+    def warn(self, place: str, message: str) -> None:
+        self.problems.append(Problem(place, message, "warning"))
+
+    def read(self, path: Path) -> Any:
+        try:
+            return load_yaml(path)
+        except YamlFileError as error:
+            self.error(error.where, error.reason)
+            return None
+
+    def languages(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        path = self.root / "languages.yaml"
+        data = self.read(path)
+        if not isinstance(data, dict) or not isinstance(data.get("supported"), list):
+            self.error(str(path), "needs a list `supported` of language codes")
+            return (), ()
+        return tuple(data["supported"]), tuple(data.get("greeting_fallback") or ())
+
+    def ui(self, languages: tuple[str, ...]) -> dict[str, dict[str, str]]:
+        strings: dict[str, dict[str, str]] = {}
+        for language in languages:
+            path = self.root / "ui" / f"{language}.yaml"
+            if not path.exists():
+                self.error(str(path), f"missing: every supported language needs UI strings ({language})")
+                continue
+            data = self.read(path)
+            if not isinstance(data, dict):
+                self.error(str(path), "must be a mapping of key: text")
+                continue
+            strings[language] = {str(key): str(value) for key, value in data.items()}
+        if not strings:
+            return strings
+        reference = strings.get("en") or next(iter(strings.values()))
+        for language, table in strings.items():
+            ui_file = str(self.root / "ui" / f"{language}.yaml")
+            for key in sorted(set(reference) - set(table)):
+                self.error(ui_file, f"missing UI string `{key}`")
+            for key in sorted(set(table) - set(reference)):
+                self.error(ui_file, f"UI string `{key}` is not in the other languages")
+            for key, text in table.items():
+                if key in reference and _fields(text) != _fields(reference[key]):
+                    self.error(ui_file, f"UI string `{key}` must keep the fields {_fields(reference[key])}")
+        return strings
+
+    def places(self) -> dict[str, Place]:
+        path = self.root / "places.yaml"
+        data = self.read(path)
+        places: dict[str, Place] = {}
+        if not isinstance(data, dict):
+            self.error(str(path), "must be a mapping of place key to place")
+            return places
+        for key, raw in data.items():
+            spot = where(path, raw)
+            try:
+                hours = {day: list(periods) for day, periods in (raw.get("hours") or {}).items()}
+                place = Place(
+                    key=str(key),
+                    name=str(raw["name"]),
+                    street=str(raw["street"]),
+                    postcode=str(raw["postcode"]),
+                    city=str(raw["city"]),
+                    latitude=float(raw["latitude"]),
+                    longitude=float(raw["longitude"]),
+                    website=str(raw.get("website") or ""),
+                    hours=hours,
+                )
+            except (KeyError, TypeError, ValueError, AttributeError) as error:
+                self.error(spot, f"place `{key}` is incomplete or malformed ({error})")
+                continue
+            for day, periods in place.hours.items():
+                if day not in WEEKDAYS:
+                    self.error(spot, f"place `{key}`: unknown day `{day}` (use {', '.join(WEEKDAYS)})")
+                for period in periods:
+                    if not HOURS_PATTERN.match(str(period)):
+                        self.error(spot, f"place `{key}`: hours `{period}` must look like 09:00-12:30")
+            if place.website and not URL_PATTERN.match(place.website):
+                self.error(spot, f"place `{key}`: malformed website `{place.website}`")
+            places[place.key] = place
+        return places
+
+    def topics(self) -> dict[str, list[str]]:
+        path = self.root / "menu.yaml"
+        data = self.read(path)
+        if not isinstance(data, dict) or not isinstance(data.get("topics"), dict):
+            self.error(str(path), "needs a mapping `topics` of topic to a list of intents")
+            return {}
+        return {str(topic): [str(i) for i in intents] for topic, intents in data["topics"].items()}
+
+    def answers(self, languages: tuple[str, ...], places: dict[str, Place]) -> dict[str, Answer]:
+        answers: dict[str, Answer] = {}
+        for path in sorted((self.root / "answers").glob("*.yaml")):
+            data = self.read(path)
+            if data is None:
+                continue
+            if not isinstance(data, list):
+                self.error(str(path), "must be a list of answers (each starting with `- intent:`)")
+                continue
+            for raw in data:
+                answer = self.answer(path, raw, languages, places)
+                if answer is None:
+                    continue
+                if answer.intent in answers:
+                    self.error(
+                        answer.origin,
+                        f"`{answer.intent}` is answered twice (also at {answers[answer.intent].origin})",
+                    )
+                answers[answer.intent] = answer
+        return answers
+
+    def answer(
+        self, path: Path, raw: Any, languages: tuple[str, ...], places: dict[str, Place]
+    ) -> Answer | None:
+        spot = where(path, raw)
+        if not isinstance(raw, dict) or "intent" not in raw:
+            self.error(spot, "an answer needs `intent`, `text` and its review data")
+            return None
+        intent = str(raw["intent"])
+        missing = [key for key in ("owner", "source", "reviewed", "review_by", "text") if key not in raw]
+        if missing:
+            self.error(spot, f"`{intent}` is missing {', '.join(missing)}")
+            return None
+        texts = self.texts(spot, intent, raw["text"], languages)
+        links = self.links(spot, intent, raw.get("links") or [], languages)
+        place = None
+        if raw.get("place"):
+            place = places.get(str(raw["place"]))
+            if place is None:
+                self.error(spot, f"`{intent}` names an unknown place `{raw['place']}`")
+        reviewed, review_by = raw["reviewed"], raw["review_by"]
+        if not isinstance(reviewed, date) or not isinstance(review_by, date):
+            self.error(spot, f"`{intent}`: reviewed and review_by must be dates like 2026-11-21")
+            return None
+        if review_by < self.today:
+            self.warn(spot, f"`{intent}` should have been reviewed by {review_by}")
+        if not URL_PATTERN.match(str(raw["source"])):
+            self.error(spot, f"`{intent}`: source must be an https URL, not `{raw['source']}`")
+        then = raw.get("then")
+        if then is not None and then not in FOLLOW_UPS:
+            self.error(spot, f"`{intent}`: then must be one of {sorted(FOLLOW_UPS)}")
+        return Answer(
+            intent=intent,
+            owner=str(raw["owner"]),
+            source=str(raw["source"]),
+            reviewed=reviewed,
+            review_by=review_by,
+            texts=texts,
+            links=links,
+            place=place,
+            feedback=bool(raw.get("feedback", True)),
+            then=then,
+            origin=spot,
+        )
+
+    def texts(self, spot: str, intent: str, raw: Any, languages: tuple[str, ...]) -> dict[str, AnswerText]:
+        texts: dict[str, AnswerText] = {}
+        if not isinstance(raw, dict):
+            self.error(spot, f"`{intent}`: text must map each language to a title and body")
+            return texts
+        for language in languages:
+            entry = raw.get(language)
+            if not isinstance(entry, dict) or not entry.get("title") or not entry.get("body"):
+                self.error(where_in(spot, raw), f"`{intent}` has no title and body in `{language}`")
+                continue
+            title, body = str(entry["title"]).strip(), str(entry["body"]).strip()
+            if len(title) > MAX_TITLE_LENGTH:
+                self.error(
+                    where_in(spot, entry),
+                    f"`{intent}` title in `{language}` is longer than {MAX_TITLE_LENGTH} characters",
+                )
+            if len(body) > MAX_BODY_LENGTH:
+                self.error(
+                    where_in(spot, entry),
+                    f"`{intent}` text in `{language}` is {len(body)} "
+                    f"characters; keep it under {MAX_BODY_LENGTH} to read on a phone",
+                )
+            texts[language] = AnswerText(title, body)
+        for language in sorted(set(raw) - set(languages)):
+            self.warn(spot, f"`{intent}` has text in `{language}`, which is not a supported language")
+        return texts
+
+    def links(self, spot: str, intent: str, raw: Any, languages: tuple[str, ...]) -> list[Link]:
+        links: list[Link] = []
+        for entry in raw if isinstance(raw, list) else []:
+            url = str(entry.get("url", "")) if isinstance(entry, dict) else ""
+            labels = entry.get("label") if isinstance(entry, dict) else None
+            if not URL_PATTERN.match(url):
+                self.error(where_in(spot, entry), f"`{intent}`: malformed link `{url}`")
+                continue
+            if not isinstance(labels, dict):
+                self.error(where_in(spot, entry), f"`{intent}`: link {url} needs a label per language")
+                continue
+            for language in languages:
+                if not labels.get(language):
+                    self.error(where_in(spot, entry), f"`{intent}`: link {url} has no label in `{language}`")
+            links.append(Link(url, {str(k): str(v) for k, v in labels.items()}))
+        return links
+
+
+def where_in(spot: str, node: object) -> str:
+    line = getattr(node, "line", 0)
+    return f"{spot.rsplit(':', 1)[0]}:{line}" if line else spot
+
+
+def _fields(text: str) -> set[str]:
+    return set(re.findall(r"\{(\w+)\}", text))
+
+
+def read_content(root: Path, today: date | None = None) -> tuple[Content, list[Problem]]:
+    """Read everything under `root`, returning the content and every problem found."""
+    reader = _Reader(root, today or date.today())
+    languages, greeting_fallback = reader.languages()
+    ui = reader.ui(languages)
+    places = reader.places()
+    topics = reader.topics()
+    answers = reader.answers(languages, places)
+    any_ui = next(iter(ui.values()), {})
+    for topic, intents in topics.items():
+        if f"topic.{topic}" not in any_ui:
+            reader.error(str(root / "menu.yaml"), f"topic `{topic}` has no UI string `topic.{topic}`")
+        for intent in intents:
+            if intent not in answers:
+                reader.error(
+                    str(root / "menu.yaml"), f"topic `{topic}` lists `{intent}`, which has no answer"
+                )
+    content = Content(
+        languages=languages,
+        greeting_fallback=greeting_fallback,
+        answers=answers,
+        ui=ui,
+        places=places,
+        topics=topics,
+    )
+    return content, reader.problems
+
+
+def load_content(root: Path) -> Content:
+    """Content ready to serve; raises ContentError when anything is wrong."""
+    content, problems = read_content(root)
+    errors = [problem for problem in problems if problem.severity == "error"]
+    if errors:
+        raise ContentError(errors)
+    return content

@@ -1,0 +1,75 @@
+"""Typed content objects, built from the files in content/."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass(frozen=True)
+class Link:
+    url: str
+    labels: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Place:
+    key: str
+    name: str
+    street: str
+    postcode: str
+    city: str
+    latitude: float
+    longitude: float
+    website: str = ""
+    hours: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def address(self) -> str:
+        return f"{self.street}, {self.postcode} {self.city}"
+
+
+@dataclass(frozen=True)
+class AnswerText:
+    title: str
+    body: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    intent: str
+    owner: str
+    source: str
+    reviewed: date
+    review_by: date
+    texts: dict[str, AnswerText]
+    links: list[Link] = field(default_factory=list)
+    place: Place | None = None
+    feedback: bool = True
+    then: str | None = None
+    origin: str = ""
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything the assistant says, for every supported language."""
+
+    languages: tuple[str, ...]
+    greeting_fallback: tuple[str, ...]
+    answers: dict[str, Answer]
+    ui: dict[str, dict[str, str]]
+    places: dict[str, Place]
+    topics: dict[str, list[str]]
+
+    def text(self, language: str, key: str, /, **fields: str) -> str:
+        """A UI string in the given language, with its {fields} filled in."""
+        template = self.ui[language][key]
+        return template.format(**fields) if fields else template
+
+    def is_rtl(self, language: str) -> bool:
+        return self.ui[language].get("direction") == "rtl"
+
+    def language_name(self, language: str) -> str:
+        return self.ui[language]["language_name"]

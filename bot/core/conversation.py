@@ -1,0 +1,215 @@
+"""The conversation core: one incoming event in, the replies and what was understood out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.content import Content
+from bot.core import payloads
+from bot.core.language import LanguageDetection
+from bot.core.messages import Button, Incoming, Kind, Reply, Turn
+from bot.core.replies import Replies
+from bot.nlu import Nlu, NluUnavailable
+from bot.storage import LoggedTurn, Resident, Storage
+
+OUT_OF_SCOPE = "out_of_scope"
+HUMAN_HANDOFF = "human_handoff"
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """How sure the assistant must be before it answers, suggests, or switches language."""
+
+    answer: float = 0.6
+    suggest: float = 0.15
+    language_switch: float = 0.8
+
+
+class Conversation:
+    """Answers residents from curated content; knows nothing of the chat platform."""
+
+    def __init__(
+        self,
+        content: Content,
+        storage: Storage,
+        nlu: Nlu,
+        detector: LanguageDetection,
+        thresholds: Thresholds,
+    ) -> None:
+        self.storage = storage
+        self.nlu = nlu
+        self.detector = detector
+        self.thresholds = thresholds
+        self.use_content(content)
+
+    def use_content(self, content: Content) -> None:
+        """Serve from now on with this content (for example after staff edited it)."""
+        self.content = content
+        self.replies = Replies(content)
+
+    async def handle(self, event: Incoming) -> Turn:
+        resident = self.storage.touch_resident(event.resident_id)
+        if event.kind is Kind.COMMAND:
+            return self._command(resident, event)
+        if event.kind is Kind.BUTTON:
+            return self._button(resident, event)
+        if event.kind is Kind.TEXT and event.text.strip():
+            return await self._text(resident, event)
+        language = self._language(resident, event)
+        return Turn(
+            [self.replies.menu(language, lead=self.replies.text(language, "text_only"))],
+            language=language,
+            outcome="unsupported",
+        )
+
+    def _language(self, resident: Resident, event: Incoming) -> str:
+        """The resident's chosen language, else their app's language, else the first fallback."""
+        if resident.language in self.content.languages:
+            return resident.language
+        client = (event.client_language or "").split("-")[0].lower()
+        if client in self.content.languages:
+            return client
+        return self.content.greeting_fallback[0]
+
+    def _supported_client_language(self, event: Incoming) -> str | None:
+        client = (event.client_language or "").split("-")[0].lower()
+        return client if client in self.content.languages else None
+
+    def _command(self, resident: Resident, event: Incoming) -> Turn:
+        language = self._language(resident, event)
+        replies = self.replies
+        if event.text == "start":
+            greeting_language = resident.language or self._supported_client_language(event)
+            reply = replies.language_picker(greeting_language, greet=True)
+        elif event.text == "menu":
+            reply = replies.menu(language)
+        elif event.text == "language":
+            reply = replies.language_picker(language, greet=False)
+        elif event.text == "help":
+            reply = replies.menu(language, lead=replies.text(language, "help"))
+        else:
+            reply = replies.menu(language, lead=replies.text(language, "unknown_command"))
+        return Turn([reply], language=language, outcome=f"command:{event.text}")
+
+    def _button(self, resident: Resident, event: Incoming) -> Turn:
+        language = self._language(resident, event)
+        payload = payloads.decode(event.text)
+        replies = self.replies
+        if payload is None:
+            return self._expired(language)
+        action, args = payload.action, payload.args
+        if action in (payloads.PICK_LANGUAGE, payloads.SWITCH_LANGUAGE):
+            chosen = args[0]
+            if chosen not in self.content.languages:
+                return self._expired(language)
+            self.storage.set_language(resident.id, chosen)
+            name = self.content.language_name(chosen)
+            confirmation = replies.say_key(chosen, "language_set", language=name)
+            turn = Turn(
+                [Reply(confirmation.text, replaces_pressed=True)], language=chosen, outcome="language"
+            )
+            if action == payloads.PICK_LANGUAGE:
+                turn.replies.append(replies.menu(chosen, lead=replies.text(chosen, "welcome")))
+            return turn
+        if action == payloads.MENU:
+            return Turn([replies.menu(language)], language=language, outcome="menu")
+        if action == payloads.TOPIC and args[0] in self.content.topics:
+            intents = self.content.topics[args[0]]
+            if len(intents) == 1:
+                return self._answer_chosen(resident, language, intents[0])
+            return Turn([replies.topic(language, args[0])], language=language, outcome="topic")
+        if action == payloads.ANSWER and args[0] in self.content.answers:
+            return self._answer_chosen(resident, language, args[0])
+        if action == payloads.FEEDBACK:
+            value, log_id = args[0], int(args[1])
+            if not self.storage.record_feedback(resident.id, log_id, value):
+                return self._expired(language)
+            if value == "up":
+                reply = replies.say_key(language, "feedback_thanks")
+            else:
+                person = Button(
+                    replies.text(language, "talk_to_person"), payloads.encode(payloads.TOPIC, "person")
+                )
+                reply = replies.say_key(
+                    language, "feedback_sorry", ((person,), replies.menu_button(language))
+                )
+            return Turn([reply], language=language, outcome=f"feedback:{value}")
+        return self._expired(language)
+
+    def _expired(self, language: str) -> Turn:
+        lead = self.replies.text(language, "expired_button")
+        return Turn([self.replies.menu(language, lead=lead)], language=language, outcome="expired")
+
+    def _answer_chosen(self, resident: Resident, language: str, intent: str) -> Turn:
+        log_id = self.storage.log_turn(
+            LoggedTurn(resident.id, "", language, None, intent, None, intent, "chosen")
+        )
+        answer = self.content.answers[intent]
+        return Turn(
+            self.replies.answer(language, answer, log_id),
+            language=language,
+            intent=intent,
+            answer_key=intent,
+            outcome="chosen",
+        )
+
+    async def _text(self, resident: Resident, event: Incoming) -> Turn:
+        text = event.text.strip()
+        language = self._language(resident, event)
+        detection = self.detector.detect(text)
+        confident = detection.confidence >= self.thresholds.language_switch
+        detected = detection.language if confident else None
+        switched = False
+        if resident.language is None:
+            language = detected or language
+            self.storage.set_language(resident.id, language)
+        elif detected and detected != language:
+            language, switched = detected, True
+        turn = Turn(language=language, detected_language=detection.language)
+        try:
+            understanding = await self.nlu.parse(text)
+        except NluUnavailable:
+            turn.outcome = "nlu_unavailable"
+            turn.replies = [self.replies.menu(language, self.replies.text(language, "nlu_unavailable"))]
+            self._log(resident, text, turn)
+            return turn
+        turn.intent, turn.confidence = understanding.intent, understanding.confidence
+        answers = self.content.answers
+        candidates = [
+            score.name
+            for score in understanding.ranking
+            if score.name in answers
+            and score.name != OUT_OF_SCOPE
+            and score.confidence >= self.thresholds.suggest
+        ][:3]
+        if understanding.intent in answers and understanding.confidence >= self.thresholds.answer:
+            intent = understanding.intent
+            turn.answer_key = intent
+            turn.outcome = "out_of_scope" if intent == OUT_OF_SCOPE else "answered"
+            log_id = self._log(resident, text, turn)
+            turn.replies = self.replies.answer(language, answers[intent], log_id)
+        elif candidates:
+            turn.outcome = "suggested"
+            self._log(resident, text, turn)
+            turn.replies = [self.replies.suggestions(language, candidates)]
+        else:
+            turn.outcome = "not_understood"
+            self._log(resident, text, turn)
+            turn.replies = [self.replies.menu(language, self.replies.text(language, "not_understood"))]
+        if switched:
+            turn.replies.append(self.replies.switch_offer(language))
+        return turn
+
+    def _log(self, resident: Resident, text: str, turn: Turn) -> int:
+        return self.storage.log_turn(
+            LoggedTurn(
+                resident_id=resident.id,
+                text=text,
+                language=turn.language,
+                detected_language=turn.detected_language,
+                intent=turn.intent,
+                confidence=turn.confidence,
+                answer_key=turn.answer_key,
+                outcome=turn.outcome,
+            )
+        )

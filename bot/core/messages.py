@@ -1,0 +1,77 @@
+"""What comes in from a resident and what goes out to them, independent of any chat platform."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Kind(Enum):
+    TEXT = "text"
+    COMMAND = "command"
+    BUTTON = "button"
+    UNSUPPORTED = "unsupported"
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One event from a resident in a private chat."""
+
+    resident_id: int
+    kind: Kind
+    text: str = ""
+    client_language: str | None = None
+
+    @classmethod
+    def message(cls, resident_id: int, text: str, client_language: str | None = None) -> Incoming:
+        """A typed message; a leading slash makes it a command, as in every chat client."""
+        stripped = text.strip()
+        if stripped.startswith("/") and len(stripped) > 1:
+            command = stripped[1:].split()[0].split("@")[0].lower()
+            return cls(resident_id, Kind.COMMAND, command, client_language)
+        return cls(resident_id, Kind.TEXT, text, client_language)
+
+
+@dataclass(frozen=True)
+class Button:
+    """A button under a reply: it either sends `payload` back or opens `url`."""
+
+    label: str
+    payload: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Venue:
+    title: str
+    address: str
+    latitude: float
+    longitude: float
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One message to the resident. `text` is plain text: adapters escape it for their medium."""
+
+    text: str
+    title: str = ""
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    venue: Venue | None = None
+    replaces_pressed: bool = False
+
+
+@dataclass
+class Turn:
+    """Everything the core did with one incoming event."""
+
+    replies: list[Reply] = field(default_factory=list)
+    language: str = ""
+    detected_language: str | None = None
+    intent: str | None = None
+    confidence: float | None = None
+    answer_key: str | None = None
+    outcome: str = ""
+
+    @property
+    def texts(self) -> list[str]:
+        return [reply.text for reply in self.replies]

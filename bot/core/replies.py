@@ -1,0 +1,137 @@
+"""Builds the replies the resident sees, from content, in one language."""
+
+from __future__ import annotations
+
+from bot.content import Answer, Content, Place
+from bot.content.model import WEEKDAYS
+from bot.core import payloads
+from bot.core.bidi import right_to_left
+from bot.core.messages import Button, Reply, Venue
+
+Keyboard = tuple[tuple[Button, ...], ...]
+
+
+class Replies:
+    """Every reply shape of the assistant; all words come from content/."""
+
+    def __init__(self, content: Content) -> None:
+        self.content = content
+
+    def text(self, language: str, key: str, /, **fields: str) -> str:
+        return self.content.text(language, key, **fields)
+
+    def say(self, language: str, text: str, buttons: Keyboard = (), title: str = "") -> Reply:
+        if self.content.is_rtl(language):
+            text, title = right_to_left(text), right_to_left(title) if title else title
+        return Reply(text=text, title=title, buttons=buttons)
+
+    def say_key(self, language: str, key: str, buttons: Keyboard = (), /, **fields: str) -> Reply:
+        return self.say(language, self.text(language, key, **fields), buttons)
+
+    def menu_button(self, language: str) -> tuple[Button, ...]:
+        return (Button(self.text(language, "back_to_menu"), payloads.MENU),)
+
+    def menu(self, language: str, lead: str = "") -> Reply:
+        """The topic menu, optionally after a sentence of its own."""
+        prompt = self.text(language, "menu_prompt")
+        rows = tuple(
+            (Button(self.text(language, f"topic.{topic}"), payloads.encode(payloads.TOPIC, topic)),)
+            for topic in self.content.topics
+        )
+        return self.say(language, f"{lead}\n\n{prompt}" if lead else prompt, rows)
+
+    def topic(self, language: str, topic: str) -> Reply:
+        rows = tuple(
+            (
+                Button(
+                    self.content.answers[intent].texts[language].title,
+                    payloads.encode(payloads.ANSWER, intent),
+                ),
+            )
+            for intent in self.content.topics[topic]
+        )
+        return self.say_key(language, "topic_prompt", (*rows, self.menu_button(language)))
+
+    def suggestions(self, language: str, intents: list[str]) -> Reply:
+        rows = tuple(
+            (
+                Button(
+                    self.content.answers[intent].texts[language].title,
+                    payloads.encode(payloads.ANSWER, intent),
+                ),
+            )
+            for intent in intents
+        )
+        return self.say_key(language, "did_you_mean", (*rows, self.menu_button(language)))
+
+    def language_picker(self, language: str | None, greet: bool) -> Reply:
+        """Native language names as buttons; in `language`, or in the fallback pair when None."""
+        buttons = [
+            Button(self.content.language_name(code), payloads.encode(payloads.PICK_LANGUAGE, code))
+            for code in self.content.languages
+        ]
+        rows = tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))
+        if language is None:
+            fallback = self.content.greeting_fallback
+            lines = [self.text(fallback[0], "greeting_bilingual")] if greet else []
+            lines += [self.text(code, "choose_language") for code in fallback]
+            return Reply(text="\n\n".join(lines), buttons=rows)
+        lines = [self.text(language, "greeting")] if greet else []
+        lines.append(self.text(language, "choose_language"))
+        return self.say(language, "\n\n".join(lines), rows)
+
+    def switch_offer(self, language: str) -> Reply:
+        name = self.content.language_name(language)
+        button = Button(
+            self.text(language, "switch_language_button", language=name),
+            payloads.encode(payloads.SWITCH_LANGUAGE, language),
+        )
+        return self.say_key(language, "switch_language_offer", ((button,),), language=name)
+
+    def answer(self, language: str, answer: Answer, log_id: int | None) -> list[Reply]:
+        """The curated answer: text with links and feedback buttons, then the address pin."""
+        text = answer.texts[language]
+        parts = [text.body]
+        if answer.place:
+            parts.append(self.place_lines(language, answer.place))
+        rows: list[tuple[Button, ...]] = [
+            (Button(link.labels[language], url=link.url),) for link in answer.links
+        ]
+        if answer.feedback and log_id is not None:
+            parts.append(self.text(language, "feedback_question"))
+            rows.append(
+                tuple(
+                    Button(
+                        self.text(language, f"feedback_{value}"),
+                        payloads.encode(payloads.FEEDBACK, value, log_id),
+                    )
+                    for value in payloads.FEEDBACK_VALUES
+                )
+            )
+        if answer.then is None:
+            rows.append(self.menu_button(language))
+        replies = [self.say(language, "\n\n".join(parts), tuple(rows), title=text.title)]
+        if answer.place:
+            place = answer.place
+            replies.append(
+                Reply(text="", venue=Venue(place.name, place.address, place.latitude, place.longitude))
+            )
+        if answer.then == "menu":
+            replies.append(self.menu(language))
+        elif answer.then == "language_picker":
+            replies.append(self.language_picker(language, greet=False))
+        return replies
+
+    def place_lines(self, language: str, place: Place) -> str:
+        lines = [f"📍 {self.text(language, 'address')}: {place.name}, {place.address}"]
+        if place.hours:
+            lines.append(f"🕒 {self.text(language, 'opening_hours')}:")
+            for day in WEEKDAYS:
+                periods = place.hours.get(day)
+                hours = ", ".join(p.replace("-", "–") for p in periods) if periods else None
+                lines.append(
+                    f"{self.text(language, f'weekday.{day}')}: {hours or self.text(language, 'closed')}"
+                )
+        else:
+            lines.append(f"🕒 {self.text(language, 'hours_unknown')}")
+        return "\n".join(lines)

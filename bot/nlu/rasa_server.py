@@ -1,0 +1,137 @@
+"""Trains the Rasa NLU model when its data changed, and runs the Rasa server as a child process."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import subprocess
+import time
+from pathlib import Path
+
+import httpx
+
+log = logging.getLogger(__name__)
+
+RASA_VERSION = "3.6.21"
+
+
+def fingerprint(nlu_dir: Path) -> str:
+    """A hash of everything training depends on: the config, the training data and Rasa's version."""
+    digest = hashlib.sha256(RASA_VERSION.encode())
+    files = [nlu_dir / "config.yml", *sorted((nlu_dir / "data").rglob("*.yml"))]
+    for path in files:
+        digest.update(str(path.relative_to(nlu_dir)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def model_path(nlu_dir: Path) -> Path:
+    return nlu_dir / "models" / f"nlu-{fingerprint(nlu_dir)}.tar.gz"
+
+
+def rasa_environment() -> dict[str, str]:
+    return {
+        **os.environ,
+        "RASA_TELEMETRY_ENABLED": "false",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+        "PYTHONWARNINGS": "ignore",
+    }
+
+
+def ensure_model(nlu_dir: Path, rasa_venv: Path) -> Path:
+    """The trained model for the current data, training it first when the data changed."""
+    model = model_path(nlu_dir)
+    if model.exists():
+        return model
+    log.info("training the NLU model (data changed): %s", model.name)
+    started = time.monotonic()
+    subprocess.run(
+        [
+            str(rasa_venv / "bin" / "rasa"),
+            "train",
+            "nlu",
+            "--config",
+            str(nlu_dir / "config.yml"),
+            "--nlu",
+            str(nlu_dir / "data"),
+            "--out",
+            str(nlu_dir / "models"),
+            "--fixed-model-name",
+            model.name.removesuffix(".tar.gz"),
+        ],
+        check=True,
+        env=rasa_environment(),
+        cwd=nlu_dir,
+    )
+    log.info("trained in %.0f s", time.monotonic() - started)
+    return model
+
+
+class RasaServer:
+    """`rasa run --enable-api` as a child process, serving one model on 127.0.0.1."""
+
+    def __init__(self, model: Path, rasa_venv: Path, port: int, log_file: Path) -> None:
+        self.model = model
+        self.rasa_venv = rasa_venv
+        self.port = port
+        self.log_file = log_file
+        self.url = f"http://127.0.0.1:{port}"
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def start(self, startup_seconds: float) -> None:
+        self.log_file.parent.mkdir(parents=True, exist_ok=True)
+        with self.log_file.open("ab") as output:
+            self._process = subprocess.Popen(
+                [
+                    str(self.rasa_venv / "bin" / "rasa"),
+                    "run",
+                    "--enable-api",
+                    "--model",
+                    str(self.model),
+                    "--interface",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.port),
+                ],
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                env=rasa_environment(),
+                cwd=self.model.parent,
+            )
+        self._wait_until_ready(startup_seconds)
+
+    def _wait_until_ready(self, startup_seconds: float) -> None:
+        deadline = time.monotonic() + startup_seconds
+        while time.monotonic() < deadline:
+            if self._process is not None and self._process.poll() is not None:
+                raise RuntimeError(f"the Rasa server stopped at start-up; see {self.log_file}")
+            if is_serving(self.url):
+                log.info("Rasa server ready at %s", self.url)
+                return
+            time.sleep(0.5)
+        self.stop()
+        raise RuntimeError(f"the Rasa server did not start within {startup_seconds:.0f} s")
+
+    def stop(self) -> None:
+        if self._process is None or self._process.poll() is not None:
+            return
+        self._process.terminate()
+        try:
+            self._process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+
+
+def is_serving(url: str, model: Path | None = None) -> bool:
+    """True when a Rasa server at `url` parses messages (with `model` loaded, when given)."""
+    try:
+        status = httpx.get(f"{url}/status", timeout=2)
+        response = httpx.post(f"{url}/model/parse", json={"text": "hallo"}, timeout=2)
+    except httpx.HTTPError:
+        return False
+    if status.status_code != 200 or response.status_code != 200:
+        return False
+    return model is None or str(status.json().get("model_file", "")).endswith(model.name)

@@ -1,0 +1,61 @@
+"""Opens and closes what the conversation core needs: content, storage, NLU and language detection."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.content import Content, load_content
+from bot.core.conversation import Conversation, Thresholds
+from bot.core.language import LanguageDetection
+from bot.nlu import RasaNlu
+from bot.nlu.rasa_server import RasaServer, ensure_model, is_serving
+from bot.settings import Settings
+from bot.storage import Storage
+
+
+@dataclass
+class Services:
+    settings: Settings
+    content: Content
+    storage: Storage
+    nlu: RasaNlu
+    conversation: Conversation
+
+    async def close(self) -> None:
+        await self.nlu.close()
+        self.storage.close()
+
+
+def open_services(settings: Settings) -> Services:
+    content = load_content(settings.content_dir)
+    storage = Storage(settings.database_path)
+    nlu = RasaNlu(settings.effective_rasa_url, settings.rasa_timeout_seconds)
+    thresholds = Thresholds(
+        answer=settings.confidence_threshold,
+        suggest=settings.suggestion_threshold,
+        language_switch=settings.language_switch_confidence,
+    )
+    conversation = Conversation(content, storage, nlu, LanguageDetection(content.languages), thresholds)
+    return Services(settings, content, storage, nlu, conversation)
+
+
+@contextmanager
+def rasa_service(settings: Settings) -> Iterator[str]:
+    """The URL of a Rasa server: the configured one, or one started here (trained first if needed)."""
+    if not settings.rasa_autostart:
+        yield settings.effective_rasa_url
+        return
+    model = ensure_model(settings.nlu_dir, settings.rasa_venv)
+    if is_serving(settings.effective_rasa_url, model):
+        yield settings.effective_rasa_url
+        return
+    log_file = Path(settings.database_path).parent / "rasa.log"
+    server = RasaServer(model, settings.rasa_venv, settings.rasa_port, log_file)
+    server.start(settings.rasa_startup_seconds)
+    try:
+        yield server.url
+    finally:
+        server.stop()

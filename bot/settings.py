@@ -1,0 +1,51 @@
+"""Settings, read once from the environment (and an optional .env file)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+
+
+class Settings(BaseSettings):
+    """Everything the assistant can be configured with; documented in .env.example."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    telegram_bot_token: str = ""
+    telegram_base_url: str = "https://api.telegram.org/bot"
+    telegram_base_file_url: str = "https://api.telegram.org/file/bot"
+    telegram_mode: Literal["polling", "webhook"] = "polling"
+    webhook_url: str = ""
+    webhook_secret: str = ""
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = 8443
+
+    rasa_url: str = ""
+    rasa_port: int = 5005
+    rasa_timeout_seconds: float = 1.5
+    rasa_startup_seconds: float = 180.0
+
+    database_path: Path = PROJECT_ROOT / "data" / "welkom.db"
+    content_dir: Path = PROJECT_ROOT / "content"
+    nlu_dir: Path = PROJECT_ROOT / "nlu_data"
+    rasa_venv: Path = PROJECT_ROOT / ".venv-rasa"
+
+    confidence_threshold: Share = 0.6
+    suggestion_threshold: Share = 0.15
+    language_switch_confidence: Share = 0.8
+    log_level: str = "INFO"
+
+    @property
+    def rasa_autostart(self) -> bool:
+        """The assistant starts its own Rasa server unless RASA_URL points at one."""
+        return not self.rasa_url
+
+    @property
+    def effective_rasa_url(self) -> str:
+        return self.rasa_url or f"http://127.0.0.1:{self.rasa_port}"

@@ -1,0 +1,156 @@
+"""All state of the assistant, in one SQLite file, behind one small class."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("welkom")
+
+
+@migrations()
+def create_residents_log_and_feedback(db: Database) -> None:
+    db.table("residents").create(
+        {"id": int, "language": str, "first_seen": str, "last_seen": str},
+        pk="id",
+    )
+    db.table("conversation_log").create(
+        {
+            "id": int,
+            "resident_id": int,
+            "created_at": str,
+            "text": str,
+            "language": str,
+            "detected_language": str,
+            "intent": str,
+            "confidence": float,
+            "answer_key": str,
+            "outcome": str,
+        },
+        pk="id",
+        foreign_keys=[("resident_id", "residents", "id")],
+    )
+    db.table("conversation_log").create_index(["resident_id"])
+    db.table("conversation_log").create_index(["outcome", "created_at"])
+    db.table("feedback").create(
+        {"log_id": int, "resident_id": int, "value": str, "created_at": str},
+        pk="log_id",
+        foreign_keys=[("log_id", "conversation_log", "id")],
+    )
+
+
+@dataclass(frozen=True)
+class Resident:
+    id: int
+    language: str | None
+    first_seen: str
+    last_seen: str
+
+
+@dataclass(frozen=True)
+class LoggedTurn:
+    """One resident message and what the assistant made of it."""
+
+    resident_id: int
+    text: str
+    language: str
+    detected_language: str | None
+    intent: str | None
+    confidence: float | None
+    answer_key: str | None
+    outcome: str
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class Storage:
+    """Residents, the conversation log and feedback in one SQLite file."""
+
+    def __init__(self, path: Path | str) -> None:
+        if str(path) != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        connection = sqlite3.connect(str(path), check_same_thread=False, timeout=10)
+        self.db = Database(connection)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        migrations.apply(self.db)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def touch_resident(self, resident_id: int) -> Resident:
+        """Return the resident, creating them on first contact, and note that they were seen."""
+        now = _now()
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT INTO residents (id, first_seen, last_seen) VALUES (?, ?, ?) "
+                "ON CONFLICT(id) DO UPDATE SET last_seen = excluded.last_seen",
+                [resident_id, now, now],
+            )
+        return self.resident(resident_id)
+
+    def resident(self, resident_id: int) -> Resident:
+        row = self.db.table("residents").get(resident_id)
+        return Resident(row["id"], row["language"], row["first_seen"], row["last_seen"])
+
+    def set_language(self, resident_id: int, language: str) -> None:
+        with self.db.atomic():
+            self.db.table("residents").update(resident_id, {"language": language})
+
+    def log_turn(self, turn: LoggedTurn) -> int:
+        """Store one turn of a conversation and return its id (used by the feedback buttons)."""
+        with self.db.atomic():
+            table = self.db.table("conversation_log").insert(
+                {
+                    "resident_id": turn.resident_id,
+                    "created_at": _now(),
+                    "text": turn.text,
+                    "language": turn.language,
+                    "detected_language": turn.detected_language,
+                    "intent": turn.intent,
+                    "confidence": turn.confidence,
+                    "answer_key": turn.answer_key,
+                    "outcome": turn.outcome,
+                }
+            )
+        return int(table.last_pk or 0)
+
+    def record_feedback(self, resident_id: int, log_id: int, value: str) -> bool:
+        """Store 👍/👎 for a turn of this resident; False when the turn is not theirs."""
+        rows = list(
+            self.db.query(
+                "SELECT id FROM conversation_log WHERE id = ? AND resident_id = ?",
+                [log_id, resident_id],
+            )
+        )
+        if not rows:
+            return False
+        with self.db.atomic():
+            self.db.table("feedback").upsert(
+                {
+                    "log_id": log_id,
+                    "resident_id": resident_id,
+                    "value": value,
+                    "created_at": _now(),
+                },
+                pk="log_id",
+            )
+        return True
+
+    def turns(self, resident_id: int) -> list[dict[str, Any]]:
+        return list(
+            self.db.query("SELECT * FROM conversation_log WHERE resident_id = ? ORDER BY id", [resident_id])
+        )
+
+    def feedback_for(self, log_id: int) -> str | None:
+        rows = list(self.db.query("SELECT value FROM feedback WHERE log_id = ?", [log_id]))
+        return str(rows[0]["value"]) if rows else None

@@ -1,0 +1,84 @@
+"""Builds the python-telegram-bot Application: services, handlers, commands, rate limits."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import BotCommand, Update
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.content import Content
+from bot.services import open_services
+from bot.settings import Settings
+from bot.telegram import handlers
+from bot.telegram.context import WelkomContext
+
+log = logging.getLogger(__name__)
+
+COMMANDS = ("start", "menu", "language", "help")
+PRIVATE_MESSAGE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+
+WelkomApplication = Application[Any, WelkomContext, Any, Any, Any, Any]
+
+
+def build_application(settings: Settings) -> WelkomApplication:
+    """The Telegram bot; services open in post_init and close in post_shutdown."""
+
+    async def open_all(application: WelkomApplication) -> None:
+        services = open_services(settings)
+        WelkomContext.attach(application, services)
+        await register_commands(application, services.content)
+
+    async def close_all(application: WelkomApplication) -> None:
+        services = application.bot_data.get("services")
+        if services is not None:
+            await services.close()
+
+    application: WelkomApplication = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token)
+        .base_url(settings.telegram_base_url)
+        .base_file_url(settings.telegram_base_file_url)
+        .context_types(ContextTypes(context=WelkomContext))
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .post_init(open_all)
+        .post_shutdown(close_all)
+        .build()
+    )
+    # Order matters: text (commands included) first, then everything else a resident can send.
+    # Messages in groups match none of these, so the assistant stays silent there.
+    application.add_handlers(
+        [
+            MessageHandler(PRIVATE_MESSAGE & filters.TEXT, handlers.on_message),
+            MessageHandler(
+                PRIVATE_MESSAGE & ~filters.TEXT & ~filters.StatusUpdate.ALL, handlers.on_unsupported
+            ),
+            CallbackQueryHandler(handlers.on_button),
+        ]
+    )
+    application.add_error_handler(on_error)
+    return application
+
+
+async def register_commands(application: WelkomApplication, content: Content) -> None:
+    """The command menu of the Telegram app, in each supported language."""
+    for language in (None, *content.languages):
+        text_language = language or content.greeting_fallback[0]
+        commands = [BotCommand(name, content.text(text_language, f"command.{name}")) for name in COMMANDS]
+        await application.bot.set_my_commands(commands, language_code=language)
+
+
+async def on_error(update: object, context: WelkomContext) -> None:
+    """Log the failure without the message text; the resident's next message is handled as usual."""
+    kind = type(update).__name__ if update is not None else "no update"
+    update_id = update.update_id if isinstance(update, Update) else None
+    log.error("handling %s %s failed", kind, update_id, exc_info=context.error)

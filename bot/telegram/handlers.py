@@ -1,0 +1,41 @@
+"""Telegram handlers: each turns an update into an event for the core and renders the result."""
+
+from __future__ import annotations
+
+from telegram import Message, Update
+
+from bot.core.messages import Incoming, Kind
+from bot.telegram.context import WelkomContext
+from bot.telegram.render import send_turn
+
+
+async def on_message(update: Update, context: WelkomContext) -> None:
+    """A text message or /command from a resident in a private chat."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None or message.text is None:
+        return
+    event = Incoming.message(user.id, message.text, user.language_code)
+    turn = await context.services.conversation.handle(event)
+    await send_turn(context.bot, message.chat_id, turn)
+
+
+async def on_button(update: Update, context: WelkomContext) -> None:
+    """A resident pressed one of the assistant's inline buttons."""
+    query, user = update.callback_query, update.effective_user
+    if query is None or user is None:
+        return
+    await query.answer()
+    event = Incoming(user.id, Kind.BUTTON, query.data or "", user.language_code)
+    turn = await context.services.conversation.handle(event)
+    pressed = query.message if isinstance(query.message, Message) else None
+    await send_turn(context.bot, pressed.chat_id if pressed else user.id, turn, pressed)
+
+
+async def on_unsupported(update: Update, context: WelkomContext) -> None:
+    """A photo, voice message, sticker, location or file: the assistant reads text only."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    event = Incoming(user.id, Kind.UNSUPPORTED, client_language=user.language_code)
+    turn = await context.services.conversation.handle(event)
+    await send_turn(context.bot, message.chat_id, turn)

@@ -1,0 +1,79 @@
+"""A terminal chat over the conversation core: buttons become numbered choices."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from typing import TextIO
+
+from bot.core.conversation import Conversation
+from bot.core.messages import Button, Incoming, Kind, Reply, Turn
+from bot.services import open_services
+from bot.settings import Settings
+
+TERMINAL_RESIDENT_ID = 1
+
+
+def render(turn: Turn) -> tuple[str, list[Button]]:
+    """The turn as text, and the buttons in the order of their numbers."""
+    lines: list[str] = []
+    buttons: list[Button] = []
+    for reply in turn.replies:
+        lines.append(render_reply(reply, buttons))
+    return "\n".join(lines), buttons
+
+
+def render_reply(reply: Reply, buttons: list[Button]) -> str:
+    if reply.venue:
+        venue = reply.venue
+        return f"  📍 {venue.title}, {venue.address} ({venue.latitude:.5f}, {venue.longitude:.5f})\n"
+    lines = [f"  *{reply.title}*", ""] if reply.title else []
+    lines += [f"  {line}" for line in reply.text.splitlines()]
+    for row in reply.buttons:
+        for button in row:
+            buttons.append(button)
+            target = f" → {button.url}" if button.url else ""
+            lines.append(f"   [{len(buttons)}] {button.label}{target}")
+    return "\n".join(lines) + "\n"
+
+
+async def chat(conversation: Conversation, language: str | None, stdin: TextIO, stdout: TextIO) -> None:
+    """Talk to the assistant as resident 1; a number presses that button; an empty line or EOF ends."""
+    buttons: list[Button] = []
+    pending: Incoming | None = Incoming.message(TERMINAL_RESIDENT_ID, "/start", language)
+    while pending is not None:
+        turn = await conversation.handle(pending)
+        text, buttons = render(turn)
+        stdout.write(text + "\n")
+        stdout.flush()
+        pending = await read_event(buttons, language, stdin, stdout)
+
+
+async def read_event(
+    buttons: list[Button], language: str | None, stdin: TextIO, stdout: TextIO
+) -> Incoming | None:
+    while True:
+        stdout.write("> ")
+        stdout.flush()
+        line = await asyncio.to_thread(stdin.readline)
+        if not line or not line.strip():
+            return None
+        choice = line.strip()
+        if choice.isdigit() and 1 <= int(choice) <= len(buttons):
+            button = buttons[int(choice) - 1]
+            if button.url:
+                stdout.write(f"  (open {button.url} in a browser)\n")
+                continue
+            return Incoming(TERMINAL_RESIDENT_ID, Kind.BUTTON, button.payload, language)
+        return Incoming.message(TERMINAL_RESIDENT_ID, choice, language)
+
+
+def run_chat(settings: Settings, language: str | None) -> None:
+    async def session() -> None:
+        services = open_services(settings)
+        try:
+            await chat(services.conversation, language, sys.stdin, sys.stdout)
+        finally:
+            await services.close()
+
+    asyncio.run(session())
