@@ -33,13 +33,17 @@ def open_services(settings: Settings) -> Services:
     content = load_content(settings.content_dir)
     storage = Storage(settings.database_path)
     nlu = RasaNlu(settings.effective_rasa_url, settings.rasa_timeout_seconds)
-    thresholds = Thresholds(
+    detector = LanguageDetection(content.languages)
+    conversation = Conversation(content, storage, nlu, detector, thresholds(settings))
+    return Services(settings, content, storage, nlu, conversation)
+
+
+def thresholds(settings: Settings) -> Thresholds:
+    return Thresholds(
         answer=settings.confidence_threshold,
         suggest=settings.suggestion_threshold,
         language_switch=settings.language_switch_confidence,
     )
-    conversation = Conversation(content, storage, nlu, LanguageDetection(content.languages), thresholds)
-    return Services(settings, content, storage, nlu, conversation)
 
 
 @contextmanager

@@ -20,9 +20,9 @@ HUMAN_HANDOFF = "human_handoff"
 class Thresholds:
     """How sure the assistant must be before it answers, suggests, or switches language."""
 
-    answer: float = 0.6
-    suggest: float = 0.15
-    language_switch: float = 0.8
+    answer: float
+    suggest: float
+    language_switch: float
 
 
 class Conversation:

@@ -48,14 +48,28 @@ class LanguageScore:
         return [(example, got) for example, got in self.results if example.intent != got]
 
 
-def held_out_examples(tests_dir: Path) -> list[Example]:
+def read_examples(path: Path, language: str) -> list[Example]:
+    """The examples of one Rasa NLU file."""
     examples = []
-    for path in sorted(tests_dir.glob("*.yml")):
-        for block in load_yaml(path).get("nlu") or []:
-            for line in str(block["examples"]).splitlines():
-                if line.strip().startswith("- "):
-                    examples.append(Example(line.strip()[2:].strip(), str(block["intent"]), path.stem))
+    for block in load_yaml(path).get("nlu") or []:
+        for line in str(block["examples"]).splitlines():
+            if line.strip().startswith("- "):
+                examples.append(Example(line.strip()[2:].strip(), str(block["intent"]), language))
     return examples
+
+
+def held_out_examples(tests_dir: Path) -> list[Example]:
+    """The held-out split: one file per language, named by its code (nl.yml, ar.yml, ...)."""
+    return [example for path in sorted(tests_dir.glob("*.yml")) for example in read_examples(path, path.stem)]
+
+
+def training_examples(data_dir: Path) -> list[Example]:
+    """The training data: one folder per language (data/nl/*.yml, ...)."""
+    return [
+        example
+        for path in sorted(data_dir.rglob("*.yml"))
+        for example in read_examples(path, path.relative_to(data_dir).parts[0])
+    ]
 
 
 async def evaluate(nlu: Nlu, examples: list[Example]) -> dict[str, LanguageScore]:

@@ -1,0 +1,52 @@
+# Welkom: `make chat` to talk to the assistant locally, `make test` to run the whole suite.
+PYTHON ?= python3
+VENV := .venv
+RASA_VENV := .venv-rasa
+BOT := $(VENV)/bin/python -m bot
+
+.PHONY: chat test run train rasa check lint install docker-compose
+
+chat: install ## install everything, train the NLU if needed, chat in this terminal
+	$(BOT) chat
+
+test: install docker-compose ## install what is missing and run the whole suite
+	$(BOT) content check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/python -m pytest
+
+run: install ## the Telegram bot (needs TELEGRAM_BOT_TOKEN; see .env.example)
+	$(BOT) run
+
+train: install ## train the NLU model for the current nlu_data/ (skipped when nothing changed)
+	$(BOT) nlu train
+
+rasa: install ## serve the NLU on 127.0.0.1:5005, for RASA_URL=http://127.0.0.1:5005
+	$(BOT) nlu serve
+
+check: install ## validate content/ and nlu_data/
+	$(BOT) content check
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+install: $(VENV)/.installed $(RASA_VENV)/.installed
+
+$(VENV)/.installed: requirements/bot.lock
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements/bot.lock
+	touch $@
+
+# Rasa 3.6 declares Python <3.11; with every dependency pinned for 3.11 it installs and runs.
+$(RASA_VENV)/.installed: requirements/rasa.lock
+	$(PYTHON) -m venv $(RASA_VENV)
+	$(RASA_VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps --ignore-requires-python \
+		-r requirements/rasa.lock
+	touch $@
+
+# docker-compose validates docker-compose.yml in the tests; no Docker engine is needed for that.
+docker-compose:
+	@command -v docker-compose >/dev/null || { apt-get update -qq && apt-get install -y -qq docker-compose >/dev/null; }

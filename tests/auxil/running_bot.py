@@ -1,0 +1,43 @@
+"""Runs the real Welkom Application against the Bot API emulator, as `run_polling` would."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from bot.settings import Settings
+from bot.telegram import build_application
+from bot.telegram.app import WelkomApplication
+from tests.emulator import BotApiEmulator
+
+
+def telegram_settings(base: Settings, emulator: BotApiEmulator, rasa_url: str, database: Path) -> Settings:
+    return base.model_copy(
+        update={
+            "telegram_bot_token": emulator.token,
+            "telegram_base_url": emulator.base_url,
+            "telegram_base_file_url": emulator.base_file_url,
+            "rasa_url": rasa_url,
+            "database_path": database,
+        }
+    )
+
+
+@asynccontextmanager
+async def running_bot(settings: Settings) -> AsyncIterator[WelkomApplication]:
+    """The same start and stop sequence as Application.run_polling, inside the test's event loop."""
+    application = build_application(settings)
+    await application.initialize()
+    assert application.post_init is not None and application.updater is not None
+    await application.post_init(application)
+    await application.updater.start_polling(poll_interval=0, timeout=1)
+    await application.start()
+    try:
+        yield application
+    finally:
+        await application.updater.stop()
+        await application.stop()
+        await application.shutdown()
+        if application.post_shutdown is not None:
+            await application.post_shutdown(application)

@@ -1,0 +1,214 @@
+"""The conversation core with the real content, a real SQLite file and the real Rasa server."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.content import Content
+from bot.core.bidi import LEFT_TO_RIGHT_ISOLATE, RIGHT_TO_LEFT_MARK
+from bot.core.conversation import Conversation, Thresholds
+from bot.storage import Storage
+from tests.auxil.core_resident import CoreResident
+
+pytestmark = pytest.mark.rasa
+
+ACCEPTANCE = [
+    ("ik zoek een sociale woning", "nl", "housing_social"),
+    ("where can I learn Dutch?", "en", "dutch_course"),
+    ("je veux m'inscrire dans un club de foot", "fr", "clubs_sport"),
+    ("أين يمكنني تسجيل عنواني؟", "ar", "register_address"),
+    ("Hollandaca kursu nerede?", "tr", "dutch_course"),
+    ("де записатися на курси нідерландської?", "uk", "dutch_course"),
+]
+
+
+@pytest.mark.parametrize(("question", "language", "intent"), ACCEPTANCE)
+async def test_a_new_resident_gets_the_curated_answer_in_the_language_they_wrote(
+    conversation: Conversation, content: Content, question: str, language: str, intent: str
+) -> None:
+    resident = CoreResident(conversation, client_language=None)
+    turn = await resident.says(question)
+    assert (turn.intent, turn.language, turn.outcome) == (intent, language, "answered")
+    answer = content.answers[intent].texts[language]
+    assert (
+        turn.replies[0].title.strip(RIGHT_TO_LEFT_MARK) == answer.title
+        or answer.title in turn.replies[0].title
+    )
+    assert "👍" in resident.labels() and "👎" in resident.labels()
+
+
+async def test_the_answer_carries_the_address_as_a_venue_and_where_to_check_hours(
+    conversation: Conversation, content: Content
+) -> None:
+    resident = CoreResident(conversation, client_language="en")
+    turn = await resident.says("where is the city hall of Mechelen")
+    assert turn.intent == "city_hall"
+    venue = next(reply.venue for reply in turn.replies if reply.venue)
+    assert venue.address == "Reuzenstraat 1, 2800 Mechelen"
+    assert content.text("en", "hours_unknown") in resident.last_text()
+    assert any(b.url == "https://www.mechelen.be" for r in turn.replies for row in r.buttons for b in row)
+
+
+async def test_start_greets_in_the_app_language_and_offers_every_language(
+    conversation: Conversation, content: Content
+) -> None:
+    resident = CoreResident(conversation, client_language="tr")
+    await resident.says("/start")
+    assert content.text("tr", "greeting") in resident.last_text()
+    assert resident.labels() == ["Nederlands", "English", "Français", "العربية", "Türkçe", "Українська"]
+
+
+async def test_start_in_an_unsupported_app_language_greets_in_dutch_and_english(
+    conversation: Conversation, content: Content
+) -> None:
+    resident = CoreResident(conversation, client_language="pt-BR")
+    await resident.says("/start")
+    text = resident.last_text()
+    assert content.text("nl", "choose_language") in text and content.text("en", "choose_language") in text
+
+
+async def test_picking_a_language_stores_it_and_shows_the_welcome_and_menu(
+    conversation: Conversation, content: Content, storage: Storage
+) -> None:
+    resident = CoreResident(conversation, client_language="en")
+    await resident.says("/start")
+    turn = await resident.presses("Українська")
+    assert storage.resident(resident.id).language == "uk"
+    assert turn.replies[0].replaces_pressed
+    assert content.text("uk", "welcome") in resident.last_text()
+    assert content.text("uk", "topic.housing") in resident.labels()
+
+
+async def test_the_menu_leads_to_a_topic_and_its_answers(
+    conversation: Conversation, content: Content
+) -> None:
+    resident = CoreResident(conversation, client_language="fr")
+    await resident.says("/menu")
+    await resident.presses(content.text("fr", "topic.housing"))
+    assert content.answers["housing_rent"].texts["fr"].title in resident.labels()
+    turn = await resident.presses(content.answers["housing_rent"].texts["fr"].title)
+    assert turn.answer_key == "housing_rent" and turn.language == "fr"
+
+
+async def test_the_person_button_explains_how_to_reach_the_city(
+    conversation: Conversation, content: Content
+) -> None:
+    resident = CoreResident(conversation, client_language="nl")
+    await resident.says("/menu")
+    turn = await resident.presses(content.text("nl", "topic.person"))
+    assert turn.answer_key == "human_handoff"
+    assert "Huis van de Mechelaar" in resident.last_text()
+
+
+async def test_feedback_is_stored_for_the_resident_own_answer_only(
+    conversation: Conversation, storage: Storage, content: Content
+) -> None:
+    resident = CoreResident(conversation, resident_id=11, client_language="en")
+    await resident.says("I need a social house")
+    thumbs_down = resident.button("👎").payload
+    await resident.presses("👎")
+    log_id = int(thumbs_down.rsplit(":", 1)[1])
+    assert storage.feedback_for(log_id) == "down"
+    assert content.text("en", "feedback_sorry") in resident.last_text()
+    stranger = CoreResident(conversation, resident_id=12, client_language="en")
+    await stranger.sends_payload(thumbs_down.replace("down", "up"))
+    assert storage.feedback_for(log_id) == "down"
+    assert stranger.last.outcome == "expired"
+
+
+def strict(conversation: Conversation, answer: float, suggest: float) -> Conversation:
+    """The same assistant with other confidence thresholds (as set through the settings)."""
+    thresholds = Thresholds(answer=answer, suggest=suggest, language_switch=0.8)
+    return Conversation(
+        conversation.content, conversation.storage, conversation.nlu, conversation.detector, thresholds
+    )
+
+
+async def test_when_unsure_the_assistant_asks_did_you_mean_with_the_top_intents(
+    conversation: Conversation, content: Content
+) -> None:
+    resident = CoreResident(strict(conversation, answer=1.01, suggest=0.0), client_language="en")
+    turn = await resident.says("social housing or renting, I don't know")
+    assert turn.outcome == "suggested"
+    assert content.text("en", "did_you_mean") in resident.last_text()
+    titles = {answer.texts["en"].title for answer in content.answers.values()}
+    suggested = [label for label in resident.labels() if label in titles]
+    assert 2 <= len(suggested) <= 3
+    assert content.answers["housing_social"].texts["en"].title in suggested
+
+
+async def test_what_is_not_understood_gets_an_honest_reply_the_menu_and_a_person_and_is_logged(
+    conversation: Conversation, storage: Storage, content: Content
+) -> None:
+    resident = CoreResident(strict(conversation, answer=1.01, suggest=1.01), client_language="nl")
+    turn = await resident.says("blorf zwiebel quatsch")
+    assert turn.outcome == "not_understood"
+    assert content.text("nl", "not_understood") in resident.last_text()
+    assert content.text("nl", "topic.person") in resident.labels()
+    logged = storage.turns(resident.id)[-1]
+    assert (logged["text"], logged["outcome"]) == ("blorf zwiebel quatsch", "not_understood")
+
+
+async def test_a_message_clearly_in_another_language_is_answered_in_it_with_a_switch_offer(
+    conversation: Conversation, storage: Storage, content: Content
+) -> None:
+    resident = CoreResident(conversation, client_language="nl")
+    await resident.says("/start")
+    await resident.presses("Nederlands")
+    turn = await resident.says("je cherche un logement social pour ma famille")
+    assert turn.language == "fr" and turn.intent == "housing_social"
+    assert content.text("fr", "switch_language_button", language="Français") in resident.labels()
+    assert storage.resident(resident.id).language == "nl"
+    await resident.presses(content.text("fr", "switch_language_button", language="Français"))
+    assert storage.resident(resident.id).language == "fr"
+
+
+async def test_a_short_or_ambiguous_message_keeps_the_chosen_language(conversation: Conversation) -> None:
+    resident = CoreResident(conversation, client_language="uk")
+    await resident.says("/start")
+    await resident.presses("Українська")
+    turn = await resident.says("ok")
+    assert turn.language == "uk"
+
+
+async def test_arabic_replies_read_right_to_left_with_latin_names_isolated(
+    conversation: Conversation,
+) -> None:
+    resident = CoreResident(conversation, client_language="ar")
+    await resident.says("/start")
+    await resident.presses("العربية")
+    turn = await resident.says("أين يمكنني تسجيل عنواني؟")
+    text = turn.replies[0].text
+    assert all(line.startswith(RIGHT_TO_LEFT_MARK) for line in text.split("\n") if line.strip())
+    assert f"{LEFT_TO_RIGHT_ISOLATE}Huis van de Mechelaar, Reuzenstraat 1, 2800 Mechelen" in text
+
+
+async def test_photos_and_other_media_get_a_friendly_text_only_reply(
+    conversation: Conversation, content: Content
+) -> None:
+    resident = CoreResident(conversation, client_language="tr")
+    await resident.sends_photo()
+    assert content.text("tr", "text_only") in resident.last_text()
+    assert content.text("tr", "topic.housing") in resident.labels()
+
+
+@pytest.mark.parametrize(
+    "payload", ["", "lang:xx", "answer:not_an_intent", "fb:up:abc", "topic", "x" * 80, "fb:up:999999"]
+)
+async def test_tampered_or_stale_buttons_get_the_menu_not_a_crash(
+    conversation: Conversation, content: Content, payload: str
+) -> None:
+    resident = CoreResident(conversation, client_language="en")
+    turn = await resident.sends_payload(payload)
+    assert turn.outcome == "expired"
+    assert content.text("en", "expired_button") in resident.last_text()
+
+
+async def test_help_and_unknown_commands(conversation: Conversation, content: Content) -> None:
+    resident = CoreResident(conversation, client_language="en")
+    await resident.says("/help")
+    assert content.text("en", "help") in resident.last_text()
+    await resident.says("/foobar")
+    assert content.text("en", "unknown_command") in resident.last_text()
+    await resident.says("/language")
+    assert "Français" in resident.labels()

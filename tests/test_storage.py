@@ -1,0 +1,55 @@
+"""Storage against a real SQLite file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.storage import LoggedTurn, Storage
+
+
+def turn(resident_id: int, text: str = "hallo", outcome: str = "answered") -> LoggedTurn:
+    return LoggedTurn(resident_id, text, "nl", "nl", "greet", 0.93, "greet", outcome)
+
+
+def test_a_resident_is_created_on_first_contact_and_keeps_their_language(tmp_path: Path) -> None:
+    path = tmp_path / "welkom.db"
+    store = Storage(path)
+    first = store.touch_resident(42)
+    assert first.language is None and first.first_seen == first.last_seen
+    store.set_language(42, "ar")
+    store.close()
+    reopened = Storage(path)
+    assert reopened.touch_resident(42).language == "ar"
+    reopened.close()
+
+
+def test_turns_are_logged_with_what_was_understood(storage: Storage) -> None:
+    storage.touch_resident(1)
+    log_id = storage.log_turn(turn(1, "ik zoek een woning"))
+    [row] = storage.turns(1)
+    assert row["id"] == log_id
+    assert (row["text"], row["intent"], row["confidence"], row["outcome"]) == (
+        "ik zoek een woning",
+        "greet",
+        0.93,
+        "answered",
+    )
+
+
+def test_feedback_belongs_to_the_resident_and_the_last_press_counts(storage: Storage) -> None:
+    storage.touch_resident(1)
+    storage.touch_resident(2)
+    log_id = storage.log_turn(turn(1))
+    assert storage.record_feedback(1, log_id, "down")
+    assert storage.record_feedback(1, log_id, "up")
+    assert not storage.record_feedback(2, log_id, "down")
+    assert storage.feedback_for(log_id) == "up"
+
+
+def test_migrations_run_once_on_an_existing_database(tmp_path: Path) -> None:
+    path = tmp_path / "welkom.db"
+    Storage(path).close()
+    store = Storage(path)
+    applied = list(store.db.query("SELECT name FROM _sqlite_migrations"))
+    assert len(applied) == 1
+    store.close()

@@ -1,0 +1,164 @@
+"""End to end: residents on Telegram (the Bot API emulator) talking to the real Application."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.content import Content
+from bot.settings import Settings
+from bot.storage import Storage
+from bot.telegram.app import WelkomApplication
+from tests.auxil.resident import Resident
+from tests.auxil.running_bot import running_bot, telegram_settings
+from tests.emulator import BotApiEmulator
+
+pytestmark = pytest.mark.rasa
+
+
+@pytest.fixture(scope="module")
+async def emulator() -> AsyncIterator[BotApiEmulator]:
+    async with BotApiEmulator(token="424242:WELKOM-TEST") as emulator:
+        yield emulator
+
+
+@pytest.fixture(scope="module")
+def database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("telegram") / "welkom.db"
+
+
+@pytest.fixture(scope="module")
+async def bot(
+    base_settings: Settings, emulator: BotApiEmulator, rasa_url: str, database: Path
+) -> AsyncIterator[WelkomApplication]:
+    async with running_bot(telegram_settings(base_settings, emulator, rasa_url, database)) as application:
+        yield application
+
+
+async def test_start_greets_in_the_app_language_and_shows_native_language_names(
+    bot: WelkomApplication, emulator: BotApiEmulator, content: Content
+) -> None:
+    amina = Resident(emulator, "Amina", language_code="ar")
+    await amina.says("/start")
+    reply = amina.last_reply()
+    assert reply.mentions(content.text("ar", "choose_language").split("/")[0].strip("\u200f "))
+    assert reply.buttons == ["Nederlands", "English", "Français", "العربية", "Türkçe", "Українська"]
+
+
+async def test_choosing_a_language_confirms_in_place_then_welcomes_with_the_topic_menu(
+    bot: WelkomApplication, emulator: BotApiEmulator, content: Content, database: Path
+) -> None:
+    olena = Resident(emulator, "Olena", language_code="ru")
+    await olena.says("/start")
+    assert olena.last_reply().mentions(content.text("nl", "choose_language"))
+    assert olena.last_reply().mentions(content.text("en", "choose_language"))
+    replies = await olena.presses("Українська")
+    picker = next(message for message in replies if message.edited)
+    assert picker.text == content.text("uk", "language_set", language="Українська")
+    assert olena.last_reply().mentions(content.text("uk", "welcome")[:40])
+    assert content.text("uk", "topic.housing") in olena.last_reply().buttons
+    assert Storage(database).resident(olena.id).language == "uk"
+
+
+async def test_a_question_gets_the_answer_a_venue_feedback_buttons_and_the_way_back(
+    bot: WelkomApplication, emulator: BotApiEmulator, content: Content, database: Path
+) -> None:
+    jan = Resident(emulator, "Jan", language_code="nl")
+    replies = await jan.says("waar is het stadhuis en wanneer is het open")
+    answer = replies[0]
+    assert answer.parse_mode == "HTML"
+    assert answer.text.startswith(content.answers["city_hall"].texts["nl"].title)
+    assert answer.mentions(content.text("nl", "hours_unknown"))
+    assert {"👍", "👎", content.text("nl", "back_to_menu")} <= set(answer.buttons)
+    assert answer.link_preview_disabled
+    venue = replies[1].venue
+    assert venue is not None and venue.address == "Reuzenstraat 1, 2800 Mechelen"
+    await jan.presses("👍")
+    assert jan.last_reply().mentions(content.text("nl", "feedback_thanks"))
+    store = Storage(database)
+    assert [row["value"] for row in store.db.query("SELECT value FROM feedback")] == ["up"]
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "intent"),
+    [
+        ("ik zoek een sociale woning", "nl", "housing_social"),
+        ("where can I learn Dutch?", "en", "dutch_course"),
+        ("je veux m'inscrire dans un club de foot", "fr", "clubs_sport"),
+        ("أين يمكنني تسجيل عنواني؟", "ar", "register_address"),
+        ("Hollandaca kursu nerede?", "tr", "dutch_course"),
+        ("де записатися на курси нідерландської?", "uk", "dutch_course"),
+    ],
+)
+async def test_residents_writing_in_six_languages_get_the_answer_in_their_language(
+    bot: WelkomApplication,
+    emulator: BotApiEmulator,
+    content: Content,
+    question: str,
+    language: str,
+    intent: str,
+) -> None:
+    resident = Resident(emulator, "Resident", language_code=None)
+    replies = await resident.says(question)
+    title = content.answers[intent].texts[language].title
+    assert (
+        replies[0]
+        .text.replace("\u200f", "")
+        .replace("\u2066", "")
+        .replace("\u2069", "")
+        .startswith(title.split(" (")[0])
+    )
+
+
+async def test_the_menu_buttons_lead_to_answers(
+    bot: WelkomApplication, emulator: BotApiEmulator, content: Content
+) -> None:
+    karim = Resident(emulator, "Karim", language_code="fr")
+    await karim.says("/menu")
+    await karim.presses(content.text("fr", "topic.dutch"))
+    await karim.presses(content.answers["integration_course"].texts["fr"].title)
+    assert karim.last_reply().mentions(content.answers["integration_course"].texts["fr"].title)
+
+
+async def test_photos_stickers_voice_locations_and_files_get_a_text_only_reply(
+    bot: WelkomApplication, emulator: BotApiEmulator, content: Content
+) -> None:
+    ayse = Resident(emulator, "Ayşe", language_code="tr")
+    for send in (
+        ayse.sends_photo,
+        ayse.sends_sticker,
+        ayse.sends_voice,
+        ayse.sends_location,
+        ayse.sends_document,
+    ):
+        await send()
+        assert ayse.last_reply().mentions(content.text("tr", "text_only"))
+
+
+async def test_the_bot_stays_silent_in_group_chats(bot: WelkomApplication, emulator: BotApiEmulator) -> None:
+    group_member = emulator.make_user("Groep", language_code="nl")
+    chat = emulator.default_chat("group")
+    emulator.push_text(group_member, "ik zoek een sociale woning", chat_type="group")
+    emulator.push_text(group_member, "/start", chat_type="group")
+    assert await emulator.settle(chat.id, quiet=1.0, timeout=2, allow_none=True) == []
+
+
+async def test_commands_are_registered_in_every_language(
+    bot: WelkomApplication, emulator: BotApiEmulator, content: Content
+) -> None:
+    names = ["start", "menu", "language", "help"]
+    for language in content.languages:
+        commands = emulator.commands_for(language)
+        assert [name for name, _ in commands] == names
+        assert commands[2][1] == content.text(language, "command.language")
+    assert [name for name, _ in emulator.commands_for()] == names
+
+
+async def test_nothing_in_content_can_break_or_inject_telegram_markup(
+    bot: WelkomApplication, emulator: BotApiEmulator
+) -> None:
+    tester = Resident(emulator, "<b>Mal</b> & co", language_code="en")
+    await tester.says("<i>hello</i> & <a href='x'>greetings</a>")
+    assert not [error for error in emulator.errors if error.error_code == 400]
