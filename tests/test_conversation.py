@@ -7,6 +7,8 @@ import pytest
 from bot.content import Content
 from bot.core.bidi import LEFT_TO_RIGHT_ISOLATE, RIGHT_TO_LEFT_MARK
 from bot.core.conversation import Conversation, Thresholds
+from bot.core.language import LanguageDetection
+from bot.nlu import RasaNlu
 from bot.storage import Storage
 from tests.auxil.core_resident import CoreResident
 
@@ -212,3 +214,19 @@ async def test_help_and_unknown_commands(conversation: Conversation, content: Co
     assert content.text("en", "unknown_command") in resident.last_text()
     await resident.says("/language")
     assert "Français" in resident.labels()
+
+
+async def test_when_the_nlu_is_down_the_resident_still_gets_the_menu(
+    content: Content, storage: Storage, detector: LanguageDetection
+) -> None:
+    unreachable = RasaNlu("http://127.0.0.1:9", timeout_seconds=0.5)
+    thresholds = Thresholds(answer=0.6, suggest=0.15, language_switch=0.8)
+    resident = CoreResident(
+        Conversation(content, storage, unreachable, detector, thresholds), client_language="ar"
+    )
+    turn = await resident.says("أين يمكنني تسجيل عنواني؟")
+    await unreachable.close()
+    assert turn.outcome == "nlu_unavailable"
+    assert content.text("ar", "nlu_unavailable") in resident.last_text().replace("\u200f", "")
+    assert content.text("ar", "topic.housing") in resident.labels()
+    assert storage.turns(resident.id)[-1]["outcome"] == "nlu_unavailable"
