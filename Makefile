@@ -4,7 +4,7 @@ VENV := .venv
 RASA_VENV := .venv-rasa
 BOT := $(VENV)/bin/python -m bot
 
-.PHONY: chat test run train rasa check lint install docker-compose
+.PHONY: chat test run train rasa check lint install docker-compose nlu-report unanswered
 
 chat: install ## install everything, train the NLU if needed, chat in this terminal
 	$(BOT) chat
@@ -21,6 +21,12 @@ run: install ## the Telegram bot (needs TELEGRAM_BOT_TOKEN; see .env.example)
 
 train: install ## train the NLU model for the current nlu_data/ (skipped when nothing changed)
 	$(BOT) nlu train
+
+nlu-report: install ## rasa test nlu on the held-out split: per-language scores and confusion matrices in reports/nlu/
+	$(BOT) nlu report
+
+unanswered: install ## the questions the bot could not answer, for staff: reports/unanswered.csv
+	$(BOT) report unanswered
 
 rasa: install ## serve the NLU on 127.0.0.1:5005, for RASA_URL=http://127.0.0.1:5005
 	$(BOT) nlu serve

@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import logging
 import sys
+from pathlib import Path
 
 from bot.settings import Settings
 
@@ -25,8 +26,14 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     ask.add_argument("--json", action="store_true", help="print language, intent, confidence and replies")
     content = commands.add_parser("content", help="work with the content files")
     content.add_argument("action", choices=["check"])
+    report = commands.add_parser("report", help="reports for staff")
+    report.add_argument("kind", choices=["unanswered"])
+    report.add_argument("--out", default="reports/unanswered.csv", help="where to write the CSV")
+    flows = commands.add_parser("flows", help="the guided flows")
+    flows.add_argument("action", choices=["diagram"])
+    flows.add_argument("--out", default="docs/flows", help="folder for one Mermaid diagram per flow")
     nlu = commands.add_parser("nlu", help="the Rasa NLU model and server")
-    nlu.add_argument("action", choices=["train", "serve"])
+    nlu.add_argument("action", choices=["train", "serve", "report"])
     return parser.parse_args(argv)
 
 
@@ -43,6 +50,14 @@ def main(argv: list[str] | None = None) -> int:
         return check_all(settings, sys.stdout)
     if arguments.command == "nlu":
         return run_nlu(settings, arguments.action)
+    if arguments.command == "report":
+        return report_unanswered(settings, Path(arguments.out))
+    if arguments.command == "flows":
+        from bot.content.diagram import write_diagrams
+
+        for path in write_diagrams(settings.content_dir, settings.flows_dir, Path(arguments.out)):
+            print(path)
+        return 0
 
     from bot.services import rasa_service
 
@@ -63,10 +78,19 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_nlu(settings: Settings, action: str) -> int:
-    from bot.nlu.rasa_server import ensure_model
+    from bot.nlu.rasa_server import ensure_model, load_into_running_server
 
+    if action == "report":
+        from bot.nlu.report import nlu_report
+
+        for report in nlu_report(settings.nlu_dir, settings.rasa_venv, Path("reports")):
+            print(f"{report.language}: accuracy {report.accuracy:.3f}, macro-F1 {report.f1:.3f}")
+        print("details: reports/nlu/summary.md")
+        return 0
     model = ensure_model(settings.nlu_dir, settings.rasa_venv)
     print(f"model: {model}")
+    if action == "train" and load_into_running_server(settings.effective_rasa_url, model):
+        print(f"the Rasa server at {settings.effective_rasa_url} now serves {model.name}")
     if action == "serve":
         from bot.services import rasa_service
 
@@ -74,6 +98,21 @@ def run_nlu(settings: Settings, action: str) -> int:
             print(f"serving at {url}; Ctrl-C stops it")
             with contextlib.suppress(KeyboardInterrupt):
                 asyncio.run(asyncio.Event().wait())
+    return 0
+
+
+def report_unanswered(settings: Settings, out: Path) -> int:
+    from bot.reports import summary, unanswered, write_csv
+    from bot.storage import Storage
+
+    storage = Storage(settings.database_path)
+    questions = unanswered(storage)
+    storage.close()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("w", encoding="utf-8", newline="") as handle:
+        write_csv(questions, handle)
+    print(summary(questions))
+    print(f"CSV: {out}")
     return 0
 
 

@@ -7,7 +7,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.content import Content, load_content
+from bot.content import load_content
+from bot.content.reload import ContentReloader
 from bot.core.conversation import Conversation, Thresholds
 from bot.core.language import LanguageDetection
 from bot.nlu import RasaNlu
@@ -19,10 +20,10 @@ from bot.storage import Storage
 @dataclass
 class Services:
     settings: Settings
-    content: Content
     storage: Storage
     nlu: RasaNlu
     conversation: Conversation
+    reloader: ContentReloader
 
     async def close(self) -> None:
         await self.nlu.close()
@@ -30,12 +31,13 @@ class Services:
 
 
 def open_services(settings: Settings) -> Services:
-    content = load_content(settings.content_dir)
+    content = load_content(settings.content_dir, settings.flows_dir)
     storage = Storage(settings.database_path)
     nlu = RasaNlu(settings.effective_rasa_url, settings.rasa_timeout_seconds)
     detector = LanguageDetection(content.languages)
     conversation = Conversation(content, storage, nlu, detector, thresholds(settings))
-    return Services(settings, content, storage, nlu, conversation)
+    reloader = ContentReloader(settings.content_dir, settings.flows_dir, conversation.use_content)
+    return Services(settings, storage, nlu, conversation, reloader)
 
 
 def thresholds(settings: Settings) -> Thresholds:

@@ -33,12 +33,14 @@ class Settings(BaseSettings):
 
     database_path: Path = PROJECT_ROOT / "data" / "welkom.db"
     content_dir: Path = PROJECT_ROOT / "content"
+    flows_dir: Path = PROJECT_ROOT / "flows"
     nlu_dir: Path = PROJECT_ROOT / "nlu_data"
     rasa_venv: Path = PROJECT_ROOT / ".venv-rasa"
 
     confidence_threshold: Share = 0.6
     suggestion_threshold: Share = 0.15
     language_switch_confidence: Share = 0.8
+    content_reload_seconds: float = 2.0
     log_level: str = "INFO"
 
     @property

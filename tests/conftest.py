@@ -43,7 +43,7 @@ def rasa_url(base_settings: Settings, tmp_path_factory: pytest.TempPathFactory) 
 
 @pytest.fixture(scope="session")
 def content() -> Content:
-    return load_content(PROJECT_ROOT / "content")
+    return load_content(PROJECT_ROOT / "content", PROJECT_ROOT / "flows")
 
 
 @pytest.fixture(scope="session")

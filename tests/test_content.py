@@ -14,10 +14,11 @@ from bot.content.loader import Problem, read_content
 from bot.settings import PROJECT_ROOT
 
 CONTENT = PROJECT_ROOT / "content"
+FLOWS = PROJECT_ROOT / "flows"
 
 
 def test_the_shipped_content_has_no_errors() -> None:
-    _, problems = read_content(CONTENT)
+    _, problems = read_content(CONTENT, FLOWS)
     assert [str(p) for p in problems if p.severity == "error"] == []
 
 
@@ -69,7 +70,7 @@ def test_a_yaml_mistake_is_reported_with_file_and_line(broken_copy: Path) -> Non
     lines.insert(3, "  owner: [unclosed")
     housing.write_text("\n".join(lines), encoding="utf-8")
     with pytest.raises(ContentError) as failure:
-        load_content(broken_copy)
+        load_content(broken_copy, FLOWS)
     assert f"{housing}:" in str(failure.value)
     assert "not valid YAML" in str(failure.value)
 
@@ -78,7 +79,7 @@ def test_a_missing_translation_names_the_answer_and_language(broken_copy: Path) 
     housing = broken_copy / "answers" / "housing.yaml"
     text = housing.read_text(encoding="utf-8").replace("    tr:\n", "    tr_removed:\n", 1)
     housing.write_text(text, encoding="utf-8")
-    _, problems = read_content(broken_copy)
+    _, problems = read_content(broken_copy, FLOWS)
     messages = [str(p) for p in problems if p.severity == "error"]
     assert any("has no title and body in `tr`" in m and str(housing) in m for m in messages), messages
 
@@ -89,7 +90,7 @@ def test_a_missing_ui_string_and_a_broken_placeholder_are_errors(broken_copy: Pa
     text = "\n".join(line for line in text.splitlines() if not line.startswith("feedback_thanks:"))
     text = text.replace("{language}", "{langue}", 1)
     french.write_text(text, encoding="utf-8")
-    _, problems = read_content(broken_copy)
+    _, problems = read_content(broken_copy, FLOWS)
     messages = [str(p) for p in problems]
     assert any("missing UI string `feedback_thanks`" in m for m in messages)
     assert any("must keep the fields" in m for m in messages)
@@ -101,14 +102,14 @@ def test_malformed_links_and_unknown_places_are_errors(broken_copy: Path) -> Non
     text = text.replace("url: https://www.mechelen.be", "url: www.mechelen", 1)
     text = text.replace("place: huis_van_de_mechelaar", "place: nowhere", 1)
     services.write_text(text, encoding="utf-8")
-    _, problems = read_content(broken_copy)
+    _, problems = read_content(broken_copy, FLOWS)
     messages = [str(p) for p in problems]
     assert any("malformed link `www.mechelen`" in m for m in messages)
     assert any("unknown place `nowhere`" in m for m in messages)
 
 
 def test_an_overdue_review_is_a_warning_not_an_error() -> None:
-    _, problems = read_content(CONTENT, today=date(2100, 1, 1))
+    _, problems = read_content(CONTENT, FLOWS, today=date(2100, 1, 1))
     assert problems and all(p.severity == "warning" for p in problems)
     assert any("should have been reviewed by" in str(p) for p in problems)
 
@@ -123,7 +124,7 @@ def test_opening_hours_render_per_day_in_the_resident_language(content: Content,
     )
     from bot.core.replies import Replies
 
-    with_hours = load_content(copy)
+    with_hours = load_content(copy, FLOWS)
     text = Replies(with_hours).place_lines("en", with_hours.places["huis_van_de_mechelaar"])
     assert "Monday: 09:00–12:30, 13:30–16:00" in text
     assert "Sunday: closed" in text

@@ -38,7 +38,7 @@ def nlu_examples(data_dir: Path, problems: list[Problem]) -> Counter[tuple[str, 
 
 def check_all(settings: Settings, out: TextIO) -> int:
     """Print every problem and the coverage table; 1 when there is an error, else 0."""
-    content, problems = read_content(settings.content_dir)
+    content, problems = read_content(settings.content_dir, settings.flows_dir)
     training = nlu_examples(settings.nlu_dir / "data", problems)
     nlu_intents = {intent for intent, _ in training}
     for intent in sorted(nlu_intents - set(content.answers)):

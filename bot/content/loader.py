@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from bot.content.flows import read_flows
 from bot.content.model import WEEKDAYS, Answer, AnswerText, Content, Link, Place
 from bot.content.yaml_lines import YamlFileError, load_yaml, where
 
@@ -128,12 +129,16 @@ class _Reader:
         return places
 
     def topics(self) -> dict[str, list[str]]:
+        """Each topic of the menu: a list of intents, or a single `flow:name` that guides the resident."""
         path = self.root / "menu.yaml"
         data = self.read(path)
         if not isinstance(data, dict) or not isinstance(data.get("topics"), dict):
-            self.error(str(path), "needs a mapping `topics` of topic to a list of intents")
+            self.error(str(path), "needs a mapping `topics` of topic to a list of intents or a flow")
             return {}
-        return {str(topic): [str(i) for i in intents] for topic, intents in data["topics"].items()}
+        return {
+            str(topic): [str(entry)] if isinstance(entry, str) else [str(i) for i in entry]
+            for topic, entry in data["topics"].items()
+        }
 
     def answers(self, languages: tuple[str, ...], places: dict[str, Place]) -> dict[str, Answer]:
         answers: dict[str, Answer] = {}
@@ -254,22 +259,25 @@ def _fields(text: str) -> set[str]:
     return set(re.findall(r"\{(\w+)\}", text))
 
 
-def read_content(root: Path, today: date | None = None) -> tuple[Content, list[Problem]]:
-    """Read everything under `root`, returning the content and every problem found."""
+def read_content(root: Path, flows_dir: Path, today: date | None = None) -> tuple[Content, list[Problem]]:
+    """Read everything under `root` (and the flows), returning the content and every problem found."""
     reader = _Reader(root, today or date.today())
     languages, greeting_fallback = reader.languages()
     ui = reader.ui(languages)
     places = reader.places()
     topics = reader.topics()
     answers = reader.answers(languages, places)
+    flows, flow_problems = read_flows(flows_dir, languages, set(answers))
+    reader.problems += [Problem(problem.where, problem.message) for problem in flow_problems]
     any_ui = next(iter(ui.values()), {})
-    for topic, intents in topics.items():
+    for topic, entries in topics.items():
         if f"topic.{topic}" not in any_ui:
             reader.error(str(root / "menu.yaml"), f"topic `{topic}` has no UI string `topic.{topic}`")
-        for intent in intents:
-            if intent not in answers:
+        for entry in entries:
+            kind, _, name = entry.rpartition(":")
+            if (kind == "flow" and name not in flows) or (kind == "" and name not in answers):
                 reader.error(
-                    str(root / "menu.yaml"), f"topic `{topic}` lists `{intent}`, which has no answer"
+                    str(root / "menu.yaml"), f"topic `{topic}` leads to `{entry}`, which does not exist"
                 )
     content = Content(
         languages=languages,
@@ -278,13 +286,14 @@ def read_content(root: Path, today: date | None = None) -> tuple[Content, list[P
         ui=ui,
         places=places,
         topics=topics,
+        flows=flows,
     )
     return content, reader.problems
 
 
-def load_content(root: Path) -> Content:
+def load_content(root: Path, flows_dir: Path) -> Content:
     """Content ready to serve; raises ContentError when anything is wrong."""
-    content, problems = read_content(root)
+    content, problems = read_content(root, flows_dir)
     errors = [problem for problem in problems if problem.severity == "error"]
     if errors:
         raise ContentError(errors)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from bot.content.flows import Flow
+
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -62,11 +64,15 @@ class Content:
     ui: dict[str, dict[str, str]]
     places: dict[str, Place]
     topics: dict[str, list[str]]
+    flows: dict[str, Flow] = field(default_factory=dict)
 
     def text(self, language: str, key: str, /, **fields: str) -> str:
         """A UI string in the given language, with its {fields} filled in."""
         template = self.ui[language][key]
         return template.format(**fields) if fields else template
+
+    def flow_starting_on(self, intent: str) -> Flow | None:
+        return next((flow for flow in self.flows.values() if intent in flow.starts_on), None)
 
     def is_rtl(self, language: str) -> bool:
         return self.ui[language].get("direction") == "rtl"

@@ -114,10 +114,17 @@ class Conversation:
         if action == payloads.MENU:
             return Turn([replies.menu(language)], language=language, outcome="menu")
         if action == payloads.TOPIC and args[0] in self.content.topics:
-            intents = self.content.topics[args[0]]
-            if len(intents) == 1:
-                return self._answer_chosen(resident, language, intents[0])
+            entries = self.content.topics[args[0]]
+            if len(entries) == 1 and entries[0].startswith(f"{payloads.FLOW}:"):
+                topic_flow = self.content.flows[entries[0].partition(":")[2]]
+                return self._flow_step(language, topic_flow.key, topic_flow.start)
+            if len(entries) == 1:
+                return self._answer_chosen(resident, language, entries[0])
             return Turn([replies.topic(language, args[0])], language=language, outcome="topic")
+        if action == payloads.FLOW:
+            flow = self.content.flows.get(args[0])
+            if flow is not None and args[1] in flow.steps:
+                return self._flow_step(language, flow.key, args[1])
         if action == payloads.ANSWER and args[0] in self.content.answers:
             return self._answer_chosen(resident, language, args[0])
         if action == payloads.FEEDBACK:
@@ -135,6 +142,10 @@ class Conversation:
                 )
             return Turn([reply], language=language, outcome=f"feedback:{value}")
         return self._expired(language)
+
+    def _flow_step(self, language: str, flow_key: str, step: str) -> Turn:
+        reply = self.replies.flow_step(language, self.content.flows[flow_key], step)
+        return Turn([reply], language=language, answer_key=f"flow:{flow_key}:{step}", outcome="flow")
 
     def _expired(self, language: str) -> Turn:
         lead = self.replies.text(language, "expired_button")
@@ -184,10 +195,14 @@ class Conversation:
         ][:3]
         if understanding.intent in answers and understanding.confidence >= self.thresholds.answer:
             intent = understanding.intent
-            turn.answer_key = intent
+            flow = self.content.flow_starting_on(intent)
+            turn.answer_key = f"flow:{flow.key}:{flow.start}" if flow else intent
             turn.outcome = "out_of_scope" if intent == OUT_OF_SCOPE else "answered"
             log_id = self._log(resident, text, turn)
-            turn.replies = self.replies.answer(language, answers[intent], log_id)
+            if flow:
+                turn.replies = [self.replies.flow_step(language, flow, flow.start)]
+            else:
+                turn.replies = self.replies.answer(language, answers[intent], log_id)
         elif candidates:
             turn.outcome = "suggested"
             self._log(resident, text, turn)

@@ -10,6 +10,7 @@ SWITCH_LANGUAGE = "switch"
 TOPIC = "topic"
 ANSWER = "answer"
 FEEDBACK = "fb"
+FLOW = "flow"
 FEEDBACK_VALUES = ("up", "down")
 
 
@@ -28,7 +29,7 @@ def decode(data: str) -> Payload | None:
     if not data or len(data.encode()) > 64:
         return None
     action, *args = data.split(":")
-    arity = {MENU: 0, PICK_LANGUAGE: 1, SWITCH_LANGUAGE: 1, TOPIC: 1, ANSWER: 1, FEEDBACK: 2}
+    arity = {MENU: 0, PICK_LANGUAGE: 1, SWITCH_LANGUAGE: 1, TOPIC: 1, ANSWER: 1, FEEDBACK: 2, FLOW: 2}
     if arity.get(action) != len(args) or not all(args):
         return None
     if action == FEEDBACK and (args[0] not in FEEDBACK_VALUES or not args[1].isdigit()):

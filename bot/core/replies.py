@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.content import Answer, Content, Place
+from bot.content.flows import Flow
 from bot.content.model import WEEKDAYS
 from bot.core import payloads
 from bot.core.bidi import right_to_left
@@ -51,6 +52,26 @@ class Replies:
             for intent in self.content.topics[topic]
         )
         return self.say_key(language, "topic_prompt", (*rows, self.menu_button(language)))
+
+    def flow_step(self, language: str, flow: Flow, step_key: str) -> Reply:
+        """One step of a guided flow: its text and its options as buttons."""
+        step = flow.steps[step_key]
+        rows = tuple(
+            (Button(option.labels[language], self.flow_target(flow, option.target)),)
+            for option in step.options
+        )
+        return self.say(language, step.texts[language], (*rows, self.menu_button(language)))
+
+    def flow_target(self, flow: Flow, target: str) -> str:
+        """The payload of a flow option: an answer, another step, another flow, or a person."""
+        kind, _, name = target.partition(":")
+        if kind == "answer":
+            return payloads.encode(payloads.ANSWER, name)
+        if kind == "step":
+            return payloads.encode(payloads.FLOW, flow.key, name)
+        if kind == "flow":
+            return payloads.encode(payloads.FLOW, name, self.content.flows[name].start)
+        return payloads.encode(payloads.TOPIC, "person")
 
     def suggestions(self, language: str, intents: list[str]) -> Reply:
         rows = tuple(

@@ -135,3 +135,12 @@ def is_serving(url: str, model: Path | None = None) -> bool:
     if status.status_code != 200 or response.status_code != 200:
         return False
     return model is None or str(status.json().get("model_file", "")).endswith(model.name)
+
+
+def load_into_running_server(url: str, model: Path) -> bool:
+    """Have a running Rasa server switch to `model` (PUT /model); False when none is running there."""
+    if not is_serving(url) or is_serving(url, model):
+        return False
+    response = httpx.put(f"{url}/model", json={"model_file": str(model.resolve())}, timeout=120)
+    response.raise_for_status()
+    return True

@@ -36,7 +36,11 @@ def build_application(settings: Settings) -> WelkomApplication:
     async def open_all(application: WelkomApplication) -> None:
         services = open_services(settings)
         WelkomContext.attach(application, services)
-        await register_commands(application, services.content)
+        await register_commands(application, services.conversation.content)
+        assert application.job_queue is not None
+        application.job_queue.run_repeating(
+            reload_content, interval=settings.content_reload_seconds, first=settings.content_reload_seconds
+        )
 
     async def close_all(application: WelkomApplication) -> None:
         services = application.bot_data.get("services")
@@ -75,6 +79,11 @@ async def register_commands(application: WelkomApplication, content: Content) ->
         text_language = language or content.greeting_fallback[0]
         commands = [BotCommand(name, content.text(text_language, f"command.{name}")) for name in COMMANDS]
         await application.bot.set_my_commands(commands, language_code=language)
+
+
+async def reload_content(context: WelkomContext) -> None:
+    """Serve content and flows that staff edited, unless the edit fails the check."""
+    context.services.reloader.check()
 
 
 async def on_error(update: object, context: WelkomContext) -> None:
