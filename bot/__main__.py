@@ -26,6 +26,7 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     ask.add_argument("--json", action="store_true", help="print language, intent, confidence and replies")
     content = commands.add_parser("content", help="work with the content files")
     content.add_argument("action", choices=["check"])
+    commands.add_parser("caseworker", help="a caseworker console on the same database as `make chat`")
     report = commands.add_parser("report", help="reports for staff")
     report.add_argument("kind", choices=["unanswered"])
     report.add_argument("--out", default="reports/unanswered.csv", help="where to write the CSV")
@@ -50,6 +51,8 @@ def main(argv: list[str] | None = None) -> int:
         return check_all(settings, sys.stdout)
     if arguments.command == "nlu":
         return run_nlu(settings, arguments.action)
+    if arguments.command == "caseworker":
+        return run_caseworker_console(settings)
     if arguments.command == "report":
         return report_unanswered(settings, Path(arguments.out))
     if arguments.command == "flows":
@@ -98,6 +101,20 @@ def run_nlu(settings: Settings, action: str) -> int:
             print(f"serving at {url}; Ctrl-C stops it")
             with contextlib.suppress(KeyboardInterrupt):
                 asyncio.run(asyncio.Event().wait())
+    return 0
+
+
+def run_caseworker_console(settings: Settings) -> int:
+    from bot.console import run_console
+    from bot.core.casedesk import CaseDesk
+    from bot.services import open_services
+
+    services = open_services(settings, handoff_enabled=True)
+    desk = CaseDesk(services.conversation, services.cases, services.storage, settings.show_caseworker_name)
+    try:
+        run_console(desk, sys.stdin, sys.stdout)
+    finally:
+        asyncio.run(services.close())
     return 0
 
 

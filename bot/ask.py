@@ -14,7 +14,7 @@ ASKING_RESIDENT_ID = 1
 
 async def ask(settings: Settings, text: str, language: str | None) -> Turn:
     """What a resident who chose `language` (if given) would get for `text`."""
-    services = open_services(settings.model_copy(update={"database_path": ":memory:"}))
+    services = open_services(settings.model_copy(update={"database_path": ":memory:"}), handoff_enabled=False)
     try:
         services.storage.touch_resident(ASKING_RESIDENT_ID)
         if language:

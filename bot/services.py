@@ -7,9 +7,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.cases import Cases
 from bot.content import load_content
 from bot.content.reload import ContentReloader
 from bot.core.conversation import Conversation, Thresholds
+from bot.core.handoff import Handoff
 from bot.core.language import LanguageDetection
 from bot.nlu import RasaNlu
 from bot.nlu.rasa_server import RasaServer, ensure_model, is_serving
@@ -21,6 +23,7 @@ from bot.storage import Storage
 class Services:
     settings: Settings
     storage: Storage
+    cases: Cases
     nlu: RasaNlu
     conversation: Conversation
     reloader: ContentReloader
@@ -30,14 +33,17 @@ class Services:
         self.storage.close()
 
 
-def open_services(settings: Settings) -> Services:
+def open_services(settings: Settings, handoff_enabled: bool) -> Services:
+    """Everything the core needs; `handoff_enabled` when caseworkers can take over (staff group, console)."""
     content = load_content(settings.content_dir, settings.flows_dir)
     storage = Storage(settings.database_path)
     nlu = RasaNlu(settings.effective_rasa_url, settings.rasa_timeout_seconds)
     detector = LanguageDetection(content.languages)
-    conversation = Conversation(content, storage, nlu, detector, thresholds(settings))
+    cases = Cases(storage)
+    handoff = Handoff(storage, cases, settings.case_reopen_days, enabled=handoff_enabled)
+    conversation = Conversation(content, storage, nlu, detector, thresholds(settings), handoff)
     reloader = ContentReloader(settings.content_dir, settings.flows_dir, conversation.use_content)
-    return Services(settings, storage, nlu, conversation, reloader)
+    return Services(settings, storage, cases, nlu, conversation, reloader)
 
 
 def thresholds(settings: Settings) -> Thresholds:

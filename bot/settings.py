@@ -41,6 +41,11 @@ class Settings(BaseSettings):
     suggestion_threshold: Share = 0.15
     language_switch_confidence: Share = 0.8
     content_reload_seconds: float = 2.0
+
+    staff_chat_id: int = 0
+    case_reopen_days: int = 7
+    show_caseworker_name: bool = True
+    case_reminder_minutes: int = 30
     log_level: str = "INFO"
 
     @property

@@ -9,40 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
 
-migrations = Migrations("welkom")
-
-
-@migrations()
-def create_residents_log_and_feedback(db: Database) -> None:
-    db.table("residents").create(
-        {"id": int, "language": str, "first_seen": str, "last_seen": str},
-        pk="id",
-    )
-    db.table("conversation_log").create(
-        {
-            "id": int,
-            "resident_id": int,
-            "created_at": str,
-            "text": str,
-            "language": str,
-            "detected_language": str,
-            "intent": str,
-            "confidence": float,
-            "answer_key": str,
-            "outcome": str,
-        },
-        pk="id",
-        foreign_keys=[("resident_id", "residents", "id")],
-    )
-    db.table("conversation_log").create_index(["resident_id"])
-    db.table("conversation_log").create_index(["outcome", "created_at"])
-    db.table("feedback").create(
-        {"log_id": int, "resident_id": int, "value": str, "created_at": str},
-        pk="log_id",
-        foreign_keys=[("log_id", "conversation_log", "id")],
-    )
+from bot.migrations import migrations
 
 
 @dataclass(frozen=True)
@@ -150,6 +118,14 @@ class Storage:
         return list(
             self.db.query("SELECT * FROM conversation_log WHERE resident_id = ? ORDER BY id", [resident_id])
         )
+
+    def recent_turns(self, resident_id: int, count: int) -> list[dict[str, Any]]:
+        """The resident's last `count` turns, oldest first."""
+        rows = self.db.query(
+            "SELECT * FROM conversation_log WHERE resident_id = ? ORDER BY id DESC LIMIT ?",
+            [resident_id, count],
+        )
+        return list(rows)[::-1]
 
     def feedback_for(self, log_id: int) -> str | None:
         rows = list(self.db.query("SELECT value FROM feedback WHERE log_id = ?", [log_id]))

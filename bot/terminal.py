@@ -6,6 +6,7 @@ import asyncio
 import sys
 from typing import TextIO
 
+from bot.cases import Cases
 from bot.core.conversation import Conversation
 from bot.core.messages import Button, Incoming, Kind, Reply, Turn
 from bot.services import open_services
@@ -37,16 +38,42 @@ def render_reply(reply: Reply, buttons: list[Button]) -> str:
     return "\n".join(lines) + "\n"
 
 
-async def chat(conversation: Conversation, language: str | None, stdin: TextIO, stdout: TextIO) -> None:
-    """Talk to the assistant as resident 1; a number presses that button; an empty line or EOF ends."""
+async def chat(
+    conversation: Conversation, cases: Cases, language: str | None, stdin: TextIO, stdout: TextIO
+) -> None:
+    """Talk to the assistant as resident 1; a number presses that button; an empty line or EOF ends.
+
+    While a case is open, messages go to the caseworker console (`python -m bot caseworker`), and its
+    answers are printed as they arrive."""
     buttons: list[Button] = []
     pending: Incoming | None = Incoming.message(TERMINAL_RESIDENT_ID, "/start", language)
-    while pending is not None:
-        turn = await conversation.handle(pending)
-        text, buttons = render(turn)
-        stdout.write(text + "\n")
-        stdout.flush()
-        pending = await read_event(buttons, language, stdin, stdout)
+    watcher = asyncio.create_task(print_caseworker_messages(cases, stdout))
+    try:
+        while pending is not None:
+            turn = await conversation.handle(pending)
+            if turn.relay_case is not None:
+                relayed = cases.begin_relay(
+                    turn.relay_case, "resident", pending.text, -len(cases.messages(turn.relay_case))
+                )
+                if relayed is not None:
+                    cases.mark_delivered(relayed, None)
+            text, buttons = render(turn)
+            stdout.write(text + "\n")
+            stdout.flush()
+            pending = await read_event(buttons, language, stdin, stdout)
+    finally:
+        watcher.cancel()
+
+
+async def print_caseworker_messages(cases: Cases, stdout: TextIO, every_seconds: float = 1.0) -> None:
+    """Print what a caseworker wrote in the resident's latest case, once."""
+    while True:
+        case = cases.latest_case_of(TERMINAL_RESIDENT_ID)
+        for message in cases.undelivered(case.id, "caseworker") if case else []:
+            stdout.write(f"\n  🙋 {message['text']}\n> ")
+            stdout.flush()
+            cases.mark_delivered(message["id"], None)
+        await asyncio.sleep(every_seconds)
 
 
 async def read_event(
@@ -70,9 +97,9 @@ async def read_event(
 
 def run_chat(settings: Settings, language: str | None) -> None:
     async def session() -> None:
-        services = open_services(settings)
+        services = open_services(settings, handoff_enabled=True)
         try:
-            await chat(services.conversation, language, sys.stdin, sys.stdout)
+            await chat(services.conversation, services.cases, language, sys.stdin, sys.stdout)
         finally:
             await services.close()
 

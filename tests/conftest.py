@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.cases import Cases
 from bot.content import Content, load_content
 from bot.core.conversation import Conversation
+from bot.core.handoff import Handoff
 from bot.core.language import LanguageDetection
 from bot.nlu import RasaNlu
 from bot.nlu.rasa_server import RasaServer, ensure_model
@@ -69,4 +71,5 @@ async def nlu(rasa_url: str) -> AsyncIterator[RasaNlu]:
 def conversation(
     base_settings: Settings, content: Content, storage: Storage, nlu: RasaNlu, detector: LanguageDetection
 ) -> Conversation:
-    return Conversation(content, storage, nlu, detector, thresholds(base_settings))
+    handoff = Handoff(storage, Cases(storage), base_settings.case_reopen_days)
+    return Conversation(content, storage, nlu, detector, thresholds(base_settings), handoff)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from bot.cases import Cases
 from bot.content import Content
 from bot.core.bidi import LEFT_TO_RIGHT_ISOLATE, RIGHT_TO_LEFT_MARK
 from bot.core.conversation import Conversation, Thresholds
+from bot.core.handoff import Handoff
 from bot.core.language import LanguageDetection
 from bot.nlu import RasaNlu
 from bot.storage import Storage
@@ -92,14 +94,18 @@ async def test_the_menu_leads_to_a_topic_and_its_answers(
     assert turn.answer_key == "housing_rent" and turn.language == "fr"
 
 
-async def test_the_person_button_explains_how_to_reach_the_city(
-    conversation: Conversation, content: Content
+async def test_the_person_button_asks_consent_before_anything_is_shared(
+    conversation: Conversation, content: Content, storage: Storage
 ) -> None:
     resident = CoreResident(conversation, client_language="nl")
     await resident.says("/menu")
     turn = await resident.presses(content.text("nl", "topic.person"))
+    assert turn.outcome == "consent"
+    assert content.text("nl", "handoff_consent") in resident.last_text()
+    turn = await resident.presses(content.text("nl", "handoff_consent_no"))
     assert turn.answer_key == "human_handoff"
     assert "Huis van de Mechelaar" in resident.last_text()
+    assert conversation.handoff.cases.open_case_of(resident.id) is None
 
 
 async def test_feedback_is_stored_for_the_resident_own_answer_only(
@@ -222,7 +228,10 @@ async def test_when_the_nlu_is_down_the_resident_still_gets_the_menu(
     unreachable = RasaNlu("http://127.0.0.1:9", timeout_seconds=0.5)
     thresholds = Thresholds(answer=0.6, suggest=0.15, language_switch=0.8)
     resident = CoreResident(
-        Conversation(content, storage, unreachable, detector, thresholds), client_language="ar"
+        Conversation(
+            content, storage, unreachable, detector, thresholds, Handoff(storage, Cases(storage), 7)
+        ),
+        client_language="ar",
     )
     turn = await resident.says("أين يمكنني تسجيل عنواني؟")
     await unreachable.close()

@@ -6,19 +6,21 @@ import io
 
 import pytest
 
+from bot.cases import Cases
 from bot.content import Content
 from bot.core.conversation import Conversation
+from bot.storage import Storage
 from bot.terminal import chat
 
 pytestmark = pytest.mark.rasa
 
 
 async def test_a_terminal_conversation_with_numbered_buttons(
-    conversation: Conversation, content: Content
+    conversation: Conversation, content: Content, storage: Storage
 ) -> None:
     typed = io.StringIO("1\nwhere can I learn Dutch?\n\n")
     screen = io.StringIO()
-    await chat(conversation, "en", typed, screen)
+    await chat(conversation, Cases(storage), "en", typed, screen)
     output = screen.getvalue()
     assert "[1] Nederlands" in output and "[6] Українська" in output
     assert content.text("nl", "welcome")[:30] in output
@@ -26,8 +28,10 @@ async def test_a_terminal_conversation_with_numbered_buttons(
     assert "→ https://www.integratie-inburgering.be" in output
 
 
-async def test_a_link_button_prints_its_address_instead_of_sending(conversation: Conversation) -> None:
+async def test_a_link_button_prints_its_address_instead_of_sending(
+    conversation: Conversation, storage: Storage
+) -> None:
     typed = io.StringIO("2\nwhere is city hall\n1\n\n")
     screen = io.StringIO()
-    await chat(conversation, "en", typed, screen)
+    await chat(conversation, Cases(storage), "en", typed, screen)
     assert "(open https://www.mechelen.be in a browser)" in screen.getvalue()

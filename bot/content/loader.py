@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.content.flows import read_flows
-from bot.content.model import WEEKDAYS, Answer, AnswerText, Content, Link, Place
+from bot.content.model import WEEKDAYS, Answer, AnswerText, Content, Link, OfficeHours, Place
+from bot.content.office_hours import parse_period
 from bot.content.yaml_lines import YamlFileError, load_yaml, where
 
 MAX_TITLE_LENGTH = 40
@@ -127,6 +128,52 @@ class _Reader:
                 self.error(spot, f"place `{key}`: malformed website `{place.website}`")
             places[place.key] = place
         return places
+
+    def office_hours(self) -> OfficeHours | None:
+        path = self.root / "office_hours.yaml"
+        data = self.read(path)
+        if not isinstance(data, dict) or not isinstance(data.get("weekly"), dict):
+            self.error(str(path), "needs `timezone` and a `weekly` schedule")
+            return None
+        weekly = {}
+        for day, periods in data["weekly"].items():
+            if day not in WEEKDAYS:
+                self.error(where(path, data), f"unknown day `{day}` (use {', '.join(WEEKDAYS)})")
+                continue
+            for period in periods or []:
+                if not HOURS_PATTERN.match(str(period)):
+                    self.error(where(path, data), f"`{day}`: hours `{period}` must look like 09:00-12:30")
+            weekly[day] = [parse_period(str(p)) for p in periods or [] if HOURS_PATTERN.match(str(p))]
+        closed = [day for day in data.get("closed_on") or [] if isinstance(day, date)]
+        if len(closed) != len(data.get("closed_on") or []):
+            self.error(str(path), "closed_on must list dates like 2026-12-24")
+        return OfficeHours(str(data.get("timezone", "Europe/Brussels")), weekly, frozenset(closed))
+
+    def staff(self) -> dict[str, str]:
+        path = self.root / "staff.yaml"
+        data = self.read(path)
+        if not isinstance(data, dict):
+            self.error(str(path), "must be a mapping of key: text for the staff group")
+            return {}
+        return {str(key): str(value) for key, value in data.items()}
+
+    def phrases(self, languages: tuple[str, ...]) -> dict[str, dict[str, str]]:
+        """Prepared caseworker sentences, sent to a resident in their language with /send."""
+        path = self.root / "phrases.yaml"
+        data = self.read(path)
+        if not isinstance(data, dict):
+            self.error(str(path), "must map each phrase key to its text per language")
+            return {}
+        phrases = {}
+        for key, texts in data.items():
+            if not isinstance(texts, dict):
+                self.error(where(path, data), f"phrase `{key}` needs a text per language")
+                continue
+            for language in languages:
+                if not texts.get(language):
+                    self.error(where(path, texts), f"phrase `{key}` has no text in `{language}`")
+            phrases[str(key)] = {str(k): str(v).strip() for k, v in texts.items()}
+        return phrases
 
     def topics(self) -> dict[str, list[str]]:
         """Each topic of the menu: a list of intents, or a single `flow:name` that guides the resident."""
@@ -287,6 +334,9 @@ def read_content(root: Path, flows_dir: Path, today: date | None = None) -> tupl
         places=places,
         topics=topics,
         flows=flows,
+        office_hours=reader.office_hours(),
+        staff=reader.staff(),
+        phrases=reader.phrases(languages),
     )
     return content, reader.problems
 

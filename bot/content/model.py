@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bot.content.flows import Flow
+from bot.content.office_hours import WEEKDAYS, OfficeHours
 
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+__all__ = ["WEEKDAYS", "Answer", "AnswerText", "Content", "Link", "OfficeHours", "Place"]
 
 
 @dataclass(frozen=True)
@@ -65,10 +66,18 @@ class Content:
     places: dict[str, Place]
     topics: dict[str, list[str]]
     flows: dict[str, Flow] = field(default_factory=dict)
+    office_hours: OfficeHours | None = None
+    staff: dict[str, str] = field(default_factory=dict)
+    phrases: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def text(self, language: str, key: str, /, **fields: str) -> str:
         """A UI string in the given language, with its {fields} filled in."""
         template = self.ui[language][key]
+        return template.format(**fields) if fields else template
+
+    def staff_text(self, key: str, /, **fields: str) -> str:
+        """A sentence for caseworkers in the staff group."""
+        template = self.staff[key]
         return template.format(**fields) if fields else template
 
     def flow_starting_on(self, intent: str) -> Flow | None:

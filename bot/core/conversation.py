@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot.content import Content
 from bot.core import payloads
+from bot.core.handoff import URGENT_INTENTS, Handoff, now
 from bot.core.language import LanguageDetection
 from bot.core.messages import Button, Incoming, Kind, Reply, Turn
 from bot.core.replies import Replies
@@ -35,11 +38,15 @@ class Conversation:
         nlu: Nlu,
         detector: LanguageDetection,
         thresholds: Thresholds,
+        handoff: Handoff,
+        clock: Callable[[], datetime] = now,
     ) -> None:
         self.storage = storage
         self.nlu = nlu
         self.detector = detector
         self.thresholds = thresholds
+        self.handoff = handoff
+        self.clock = clock
         self.use_content(content)
 
     def use_content(self, content: Content) -> None:
@@ -49,8 +56,15 @@ class Conversation:
 
     async def handle(self, event: Incoming) -> Turn:
         resident = self.storage.touch_resident(event.resident_id)
+        case = self.handoff.cases.open_case_of(resident.id)
+        if case is not None and event.kind in (Kind.TEXT, Kind.UNSUPPORTED):
+            return self.handoff.relay(case, self._language(resident, event))
         if event.kind is Kind.COMMAND:
-            return self._command(resident, event)
+            turn = self._command(resident, event)
+            if case is not None:
+                leave = self.handoff.leave_button(self.replies, turn.language)
+                turn.replies.append(self.replies.say_key(turn.language, "case_in_progress", (leave,)))
+            return turn
         if event.kind is Kind.BUTTON:
             return self._button(resident, event)
         if event.kind is Kind.TEXT and event.text.strip():
@@ -113,6 +127,12 @@ class Conversation:
             return turn
         if action == payloads.MENU:
             return Turn([replies.menu(language)], language=language, outcome="menu")
+        if action == payloads.HANDOFF:
+            return self._handoff(resident, language, step=args[0], reason=args[1])
+        if action == payloads.RATE:
+            return self.handoff.rate(replies, resident.id, int(args[0]), int(args[1]), language)
+        if action == payloads.TOPIC and args[0] == "person":
+            return self._handoff(resident, language, step="offer", reason="asked")
         if action == payloads.TOPIC and args[0] in self.content.topics:
             entries = self.content.topics[args[0]]
             if len(entries) == 1 and entries[0].startswith(f"{payloads.FLOW}:"):
@@ -135,12 +155,28 @@ class Conversation:
                 reply = replies.say_key(language, "feedback_thanks")
             else:
                 person = Button(
-                    replies.text(language, "talk_to_person"), payloads.encode(payloads.TOPIC, "person")
+                    replies.text(language, "talk_to_person"),
+                    payloads.encode(payloads.HANDOFF, "offer", "feedback"),
                 )
                 reply = replies.say_key(
                     language, "feedback_sorry", ((person,), replies.menu_button(language))
                 )
             return Turn([reply], language=language, outcome=f"feedback:{value}")
+        return self._expired(language)
+
+    def _handoff(self, resident: Resident, language: str, step: str, reason: str) -> Turn:
+        replies = self.replies
+        if step == "offer":
+            return Turn(
+                [self.handoff.consent(replies, language, reason)], language=language, outcome="consent"
+            )
+        if step == "yes" and self.handoff.enabled:
+            return self.handoff.accept(replies, resident.id, language, reason, self.clock())
+        case = self.handoff.cases.open_case_of(resident.id)
+        if step == "leave" and case is not None:
+            return self.handoff.leave(replies, case, language)
+        if step == "no":
+            return self._answer_chosen(resident, language, HUMAN_HANDOFF)
         return self._expired(language)
 
     def _flow_step(self, language: str, flow_key: str, step: str) -> Turn:
@@ -199,21 +235,32 @@ class Conversation:
             turn.answer_key = f"flow:{flow.key}:{flow.start}" if flow else intent
             turn.outcome = "out_of_scope" if intent == OUT_OF_SCOPE else "answered"
             log_id = self._log(resident, text, turn)
-            if flow:
+            if intent == HUMAN_HANDOFF and self.handoff.enabled:
+                turn.replies = [self.handoff.consent(self.replies, language, "asked")]
+            elif flow:
                 turn.replies = [self.replies.flow_step(language, flow, flow.start)]
             else:
                 turn.replies = self.replies.answer(language, answers[intent], log_id)
+            if intent in URGENT_INTENTS and self.handoff.enabled:
+                turn.replies.append(self.handoff.consent(self.replies, language, "urgent"))
         elif candidates:
             turn.outcome = "suggested"
             self._log(resident, text, turn)
             turn.replies = [self.replies.suggestions(language, candidates)]
         else:
             turn.outcome = "not_understood"
+            failed_before = self._last_outcome(resident) == "not_understood"
             self._log(resident, text, turn)
             turn.replies = [self.replies.menu(language, self.replies.text(language, "not_understood"))]
+            if failed_before and self.handoff.enabled:
+                turn.replies.append(self.handoff.consent(self.replies, language, "not_understood"))
         if switched:
             turn.replies.append(self.replies.switch_offer(language))
         return turn
+
+    def _last_outcome(self, resident: Resident) -> str | None:
+        turns = self.storage.recent_turns(resident.id, 1)
+        return str(turns[0]["outcome"]) if turns else None
 
     def _log(self, resident: Resident, text: str, turn: Turn) -> int:
         return self.storage.log_turn(

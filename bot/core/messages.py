@@ -60,6 +60,28 @@ class Reply:
     replaces_pressed: bool = False
 
 
+@dataclass(frozen=True)
+class CaseOpened:
+    """A resident agreed to talk to a caseworker: the staff side shows the case (new or reopened)."""
+
+    case_id: int
+    reopened: bool = False
+
+
+@dataclass(frozen=True)
+class ResidentLeft:
+    case_id: int
+
+
+@dataclass(frozen=True)
+class CaseRated:
+    case_id: int
+    rating: int
+
+
+StaffEvent = CaseOpened | ResidentLeft | CaseRated
+
+
 @dataclass
 class Turn:
     """Everything the core did with one incoming event."""
@@ -71,6 +93,8 @@ class Turn:
     confidence: float | None = None
     answer_key: str | None = None
     outcome: str = ""
+    relay_case: int | None = None
+    staff_events: list[StaffEvent] = field(default_factory=list)
 
     @property
     def texts(self) -> list[str]:

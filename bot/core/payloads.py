@@ -11,6 +11,10 @@ TOPIC = "topic"
 ANSWER = "answer"
 FEEDBACK = "fb"
 FLOW = "flow"
+HANDOFF = "handoff"
+RATE = "rate"
+HANDOFF_STEPS = ("offer", "yes", "no", "leave")
+HANDOFF_REASONS = ("asked", "not_understood", "feedback", "urgent", "case")
 FEEDBACK_VALUES = ("up", "down")
 
 
@@ -29,9 +33,23 @@ def decode(data: str) -> Payload | None:
     if not data or len(data.encode()) > 64:
         return None
     action, *args = data.split(":")
-    arity = {MENU: 0, PICK_LANGUAGE: 1, SWITCH_LANGUAGE: 1, TOPIC: 1, ANSWER: 1, FEEDBACK: 2, FLOW: 2}
+    arity = {
+        MENU: 0,
+        PICK_LANGUAGE: 1,
+        SWITCH_LANGUAGE: 1,
+        TOPIC: 1,
+        ANSWER: 1,
+        FEEDBACK: 2,
+        FLOW: 2,
+        HANDOFF: 2,
+        RATE: 2,
+    }
     if arity.get(action) != len(args) or not all(args):
         return None
     if action == FEEDBACK and (args[0] not in FEEDBACK_VALUES or not args[1].isdigit()):
+        return None
+    if action == HANDOFF and (args[0] not in HANDOFF_STEPS or args[1] not in HANDOFF_REASONS):
+        return None
+    if action == RATE and not (args[0].isdigit() and args[1] in {"1", "2", "3", "4", "5"}):
         return None
     return Payload(action, tuple(args))

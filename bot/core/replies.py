@@ -71,7 +71,7 @@ class Replies:
             return payloads.encode(payloads.FLOW, flow.key, name)
         if kind == "flow":
             return payloads.encode(payloads.FLOW, name, self.content.flows[name].start)
-        return payloads.encode(payloads.TOPIC, "person")
+        return payloads.encode(payloads.HANDOFF, "offer", "asked")
 
     def suggestions(self, language: str, intents: list[str]) -> Reply:
         rows = tuple(

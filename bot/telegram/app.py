@@ -19,7 +19,7 @@ from telegram.ext import (
 from bot.content import Content
 from bot.services import open_services
 from bot.settings import Settings
-from bot.telegram import handlers
+from bot.telegram import handlers, staff
 from bot.telegram.context import WelkomContext
 
 log = logging.getLogger(__name__)
@@ -34,13 +34,15 @@ def build_application(settings: Settings) -> WelkomApplication:
     """The Telegram bot; services open in post_init and close in post_shutdown."""
 
     async def open_all(application: WelkomApplication) -> None:
-        services = open_services(settings)
+        services = open_services(settings, handoff_enabled=bool(settings.staff_chat_id))
         WelkomContext.attach(application, services)
         await register_commands(application, services.conversation.content)
         assert application.job_queue is not None
         application.job_queue.run_repeating(
             reload_content, interval=settings.content_reload_seconds, first=settings.content_reload_seconds
         )
+        if settings.staff_chat_id:
+            application.job_queue.run_repeating(staff.remind_waiting_cases, interval=60, first=60)
 
     async def close_all(application: WelkomApplication) -> None:
         services = application.bot_data.get("services")

@@ -6,7 +6,10 @@ from typing import Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot.cases import Cases
+from bot.core.casedesk import CaseDesk
 from bot.services import Services
+from bot.telegram.casework import CaseTopics
 
 
 class WelkomContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
@@ -15,6 +18,37 @@ class WelkomContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any]
         services: Services = self.bot_data["services"]
         return services
 
+    @property
+    def cases(self) -> Cases:
+        return self.services.cases
+
+    @property
+    def desk(self) -> CaseDesk:
+        desk: CaseDesk = self.bot_data["desk"]
+        return desk
+
+    @property
+    def topics(self) -> CaseTopics:
+        topics: CaseTopics = self.bot_data["topics"]
+        return topics
+
+    @property
+    def staff_chat_id(self) -> int:
+        return self.services.settings.staff_chat_id
+
+    @property
+    def reminded(self) -> set[int]:
+        reminded: set[int] = self.bot_data.setdefault("reminded", set())
+        return reminded
+
     @classmethod
     def attach(cls, application: Application[Any, Any, Any, Any, Any, Any], services: Services) -> None:
+        settings = services.settings
+        desk = CaseDesk(
+            services.conversation, services.cases, services.storage, settings.show_caseworker_name
+        )
         application.bot_data["services"] = services
+        application.bot_data["desk"] = desk
+        application.bot_data["topics"] = CaseTopics(
+            application.bot, desk, services.cases, settings.staff_chat_id
+        )

@@ -17,6 +17,7 @@ async def on_message(update: Update, context: WelkomContext) -> None:
     event = Incoming.message(user.id, message.text, user.language_code)
     turn = await context.services.conversation.handle(event)
     await send_turn(context.bot, message.chat_id, turn)
+    await context.topics.after_turn(turn, message)
 
 
 async def on_button(update: Update, context: WelkomContext) -> None:
@@ -29,13 +30,15 @@ async def on_button(update: Update, context: WelkomContext) -> None:
     turn = await context.services.conversation.handle(event)
     pressed = query.message if isinstance(query.message, Message) else None
     await send_turn(context.bot, pressed.chat_id if pressed else user.id, turn, pressed)
+    await context.topics.after_turn(turn, None)
 
 
 async def on_unsupported(update: Update, context: WelkomContext) -> None:
-    """A photo, voice message, sticker, location or file: the assistant reads text only."""
+    """A photo, voice message, sticker, location or file: relayed in a case, else "I read text only"."""
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return
     event = Incoming(user.id, Kind.UNSUPPORTED, client_language=user.language_code)
     turn = await context.services.conversation.handle(event)
     await send_turn(context.bot, message.chat_id, turn)
+    await context.topics.after_turn(turn, message)

@@ -1,0 +1,194 @@
+"""Caseworker cases: who asked, what was said, which forum topic holds it, who took it."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from bot.storage import Storage
+
+
+@dataclass(frozen=True)
+class Case:
+    id: int
+    resident_id: int
+    language: str
+    status: str
+    urgent: bool
+    reason: str
+    intents: list[str]
+    opened_at: str
+    claimed_by: int | None
+    claimed_by_name: str | None
+    thread_id: int | None
+    card_message_id: int | None
+
+    @property
+    def number(self) -> str:
+        return f"#{self.id}"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _case(row: dict[str, Any]) -> Case:
+    return Case(
+        id=row["id"],
+        resident_id=row["resident_id"],
+        language=row["language"],
+        status=row["status"],
+        urgent=bool(row["urgent"]),
+        reason=row["reason"],
+        intents=json.loads(row["intents"] or "[]"),
+        opened_at=row["opened_at"],
+        claimed_by=row["claimed_by"],
+        claimed_by_name=row["claimed_by_name"],
+        thread_id=row["thread_id"],
+        card_message_id=row["card_message_id"],
+    )
+
+
+class Cases:
+    """Cases and the messages relayed in them, in the assistant's SQLite file."""
+
+    def __init__(self, storage: Storage) -> None:
+        self.db = storage.db
+
+    def _one(self, sql: str, params: list[Any]) -> Case | None:
+        rows = list(self.db.query(sql, params))
+        return _case(rows[0]) if rows else None
+
+    def get(self, case_id: int) -> Case | None:
+        return self._one("SELECT * FROM cases WHERE id = ?", [case_id])
+
+    def open_case_of(self, resident_id: int) -> Case | None:
+        return self._one("SELECT * FROM cases WHERE resident_id = ? AND status = 'open'", [resident_id])
+
+    def latest_case_of(self, resident_id: int) -> Case | None:
+        return self._one("SELECT * FROM cases WHERE resident_id = ? ORDER BY id DESC LIMIT 1", [resident_id])
+
+    def by_thread(self, thread_id: int) -> Case | None:
+        return self._one("SELECT * FROM cases WHERE thread_id = ? ORDER BY id DESC LIMIT 1", [thread_id])
+
+    def recently_closed(self, resident_id: int, within_days: int) -> Case | None:
+        since = (_now() - timedelta(days=within_days)).isoformat(timespec="seconds")
+        return self._one(
+            "SELECT * FROM cases WHERE resident_id = ? AND status = 'closed' AND closed_at >= ? "
+            "ORDER BY closed_at DESC LIMIT 1",
+            [resident_id, since],
+        )
+
+    def open(self, resident_id: int, language: str, urgent: bool, reason: str, intents: list[str]) -> Case:
+        with self.db.atomic():
+            table = self.db.table("cases").insert(
+                {
+                    "resident_id": resident_id,
+                    "language": language,
+                    "status": "open",
+                    "urgent": int(urgent),
+                    "reason": reason,
+                    "intents": json.dumps(intents),
+                    "opened_at": _now().isoformat(timespec="seconds"),
+                }
+            )
+        case = self.get(int(table.last_pk or 0))
+        assert case is not None
+        return case
+
+    def reopen(self, case_id: int, urgent: bool) -> Case:
+        with self.db.atomic():
+            self.db.execute(
+                "UPDATE cases SET status = 'open', closed_at = NULL, urgent = MAX(urgent, ?) WHERE id = ?",
+                [int(urgent), case_id],
+            )
+        case = self.get(case_id)
+        assert case is not None
+        return case
+
+    def set_topic(self, case_id: int, thread_id: int, card_message_id: int) -> None:
+        with self.db.atomic():
+            self.db.table("cases").update(
+                case_id, {"thread_id": thread_id, "card_message_id": card_message_id}
+            )
+
+    def claim(self, case_id: int, caseworker_id: int, name: str) -> bool:
+        """True when this caseworker now holds the case (it was free, or already theirs)."""
+        with self.db.atomic():
+            cursor = self.db.execute(
+                "UPDATE cases SET claimed_by = ?, claimed_by_name = ? "
+                "WHERE id = ? AND status = 'open' AND (claimed_by IS NULL OR claimed_by = ?)",
+                [caseworker_id, name, case_id, caseworker_id],
+            )
+        return cursor.rowcount == 1
+
+    def close(self, case_id: int) -> bool:
+        with self.db.atomic():
+            cursor = self.db.execute(
+                "UPDATE cases SET status = 'closed', closed_at = ? WHERE id = ? AND status = 'open'",
+                [_now().isoformat(timespec="seconds"), case_id],
+            )
+        return cursor.rowcount == 1
+
+    def rate(self, case_id: int, resident_id: int, rating: int) -> bool:
+        with self.db.atomic():
+            cursor = self.db.execute(
+                "UPDATE cases SET rating = ? WHERE id = ? AND resident_id = ? AND status = 'closed'",
+                [rating, case_id, resident_id],
+            )
+        return cursor.rowcount == 1
+
+    def queue(self) -> list[Case]:
+        """Open cases, urgent first, then the longest waiting."""
+        rows = self.db.query("SELECT * FROM cases WHERE status = 'open' ORDER BY urgent DESC, opened_at, id")
+        return [_case(row) for row in rows]
+
+    def begin_relay(self, case_id: int, sender: str, text: str, source_message_id: int) -> int | None:
+        """The row of a message to relay now, or None when it was delivered before (a redelivered update)."""
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT OR IGNORE INTO case_messages (case_id, sender, text, source_message_id, delivered, "
+                "created_at) VALUES (?, ?, ?, ?, 0, ?)",
+                [case_id, sender, text, source_message_id, _now().isoformat(timespec="seconds")],
+            )
+        rows = list(
+            self.db.query(
+                "SELECT id, delivered FROM case_messages "
+                "WHERE case_id = ? AND sender = ? AND source_message_id = ?",
+                [case_id, sender, source_message_id],
+            )
+        )
+        return None if rows[0]["delivered"] else int(rows[0]["id"])
+
+    def mark_delivered(self, message_id: int, copy_message_id: int | None) -> None:
+        with self.db.atomic():
+            self.db.table("case_messages").update(
+                message_id, {"delivered": 1, "copy_message_id": copy_message_id}
+            )
+
+    def copy_of(self, case_id: int, sender: str, source_message_id: int) -> int | None:
+        rows = list(
+            self.db.query(
+                "SELECT copy_message_id FROM case_messages WHERE case_id = ? AND sender = ? "
+                "AND source_message_id = ?",
+                [case_id, sender, source_message_id],
+            )
+        )
+        return rows[0]["copy_message_id"] if rows else None
+
+    def undelivered(self, case_id: int, sender: str) -> list[dict[str, Any]]:
+        return list(
+            self.db.query(
+                "SELECT * FROM case_messages WHERE case_id = ? AND sender = ? AND delivered = 0 ORDER BY id",
+                [case_id, sender],
+            )
+        )
+
+    def messages(self, case_id: int) -> list[dict[str, Any]]:
+        return list(self.db.query("SELECT * FROM case_messages WHERE case_id = ? ORDER BY id", [case_id]))
+
+    def set_blocked(self, resident_id: int, blocked: bool) -> None:
+        with self.db.atomic():
+            self.db.table("residents").update(resident_id, {"blocked": int(blocked)})

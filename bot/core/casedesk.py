@@ -1,0 +1,154 @@
+"""What caseworkers do with a case, whatever the medium: claim, answer with content, close, see the queue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.cases import Case, Cases
+from bot.core import payloads
+from bot.core.conversation import Conversation
+from bot.core.messages import Button, Reply
+from bot.storage import Storage
+
+TRANSCRIPT_TURNS = 6
+SUBJECT_LENGTH = 40
+
+
+@dataclass(frozen=True)
+class Claim:
+    taken: bool
+    owner: str
+    to_resident: Reply | None
+
+
+class CaseDesk:
+    def __init__(self, conversation: Conversation, cases: Cases, storage: Storage, show_name: bool) -> None:
+        self.conversation = conversation
+        self.cases = cases
+        self.storage = storage
+        self.show_name = show_name
+
+    def staff(self, key: str, /, **fields: str) -> str:
+        return self.conversation.content.staff_text(key, **fields)
+
+    def topic_name(self, case: Case) -> str:
+        content = self.conversation.content
+        intent = next((i for i in reversed(case.intents) if i in content.answers), None)
+        subject = content.answers[intent].texts["nl"].title if intent else self.staff(f"reason.{case.reason}")
+        name = self.staff("topic_name", number=case.number, language=case.language.upper(), subject=subject)
+        return (f"{self.staff('urgent_marker')} {name}" if case.urgent else name)[:128]
+
+    def card(self, case: Case, now: datetime) -> str:
+        """The first message of a case topic: who, what the bot saw, urgency, office hours, transcript."""
+        content = self.conversation.content
+        lines = [self.staff("card_title", number=case.number)]
+        if case.urgent:
+            lines.append(self.staff("urgent_marker"))
+        lines.append(self.staff("card_language", language=content.language_name(case.language)))
+        lines.append(self.staff("card_intents", intents=", ".join(case.intents) or "-"))
+        lines.append(self.staff("card_reason", reason=self.staff(f"reason.{case.reason}")))
+        lines.append(self.staff("card_office", status=self.office_status(now)))
+        lines.append("")
+        lines.append(self.staff("card_transcript"))
+        for turn in self.storage.recent_turns(case.resident_id, TRANSCRIPT_TURNS):
+            if turn["text"]:
+                lines.append(f"👤 {turn['text']}")
+            if turn["answer_key"] or turn["outcome"]:
+                lines.append(f"🤖 {turn['answer_key'] or turn['outcome']}")
+        lines.append("")
+        if case.claimed_by_name:
+            lines.append(self.staff("card_claimed", name=case.claimed_by_name))
+        elif case.status == "open":
+            lines.append(self.staff("card_unclaimed"))
+        if case.status == "closed":
+            lines.append(self.staff("card_closed"))
+        return "\n".join(lines)
+
+    def card_buttons(self, case: Case) -> tuple[tuple[Button, ...], ...]:
+        if case.status != "open":
+            return ()
+        return (
+            (
+                Button(self.staff("claim_button"), f"case:claim:{case.id}"),
+                Button(self.staff("close_button"), f"case:close:{case.id}"),
+            ),
+        )
+
+    def office_status(self, now: datetime) -> str:
+        hours = self.conversation.content.office_hours
+        if hours is None or hours.is_open(now):
+            return self.staff("card_open_now")
+        opening = hours.next_opening(now)
+        when = f"{opening:%d/%m %H:%M}" if opening else "-"
+        return self.staff("card_closed_now", when=when)
+
+    def claim(self, case: Case, caseworker_id: int, name: str) -> Claim:
+        if not self.cases.claim(case.id, caseworker_id, name):
+            current = self.cases.get(case.id)
+            return Claim(False, (current.claimed_by_name if current else None) or "", None)
+        if case.claimed_by == caseworker_id:
+            return Claim(True, name, None)
+        replies = self.conversation.replies
+        if self.show_name and name:
+            text = replies.text(case.language, "caseworker_joined_named", name=name)
+        else:
+            text = replies.text(case.language, "caseworker_joined")
+        return Claim(True, name, replies.say(case.language, text))
+
+    def close(self, case: Case) -> list[Reply]:
+        """Close the case; the resident is told and asked to rate the help."""
+        if not self.cases.close(case.id):
+            return []
+        replies = self.conversation.replies
+        language = case.language
+        stars = tuple(
+            Button("⭐" * rating, payloads.encode(payloads.RATE, case.id, rating)) for rating in range(1, 6)
+        )
+        return [
+            replies.say_key(language, "case_closed"),
+            replies.say_key(language, "rate_question", tuple((star,) for star in stars)),
+        ]
+
+    def prepared(self, case: Case, key: str) -> list[Reply] | None:
+        """A curated answer or a caseworker phrase, in the resident's language; None for an unknown key."""
+        content = self.conversation.content
+        replies = self.conversation.replies
+        if key in content.phrases:
+            return [replies.say(case.language, content.phrases[key][case.language])]
+        if key in content.answers:
+            return replies.answer(case.language, content.answers[key], log_id=None)
+        return None
+
+    def unknown_key(self, key: str) -> str:
+        return self.staff("unknown_key", key=key, phrases=", ".join(self.conversation.content.phrases))
+
+    def queue(self, now: datetime) -> str:
+        cases = self.cases.queue()
+        if not cases:
+            return self.staff("queue_empty")
+        lines = [self.staff("queue_title", count=str(len(cases)))]
+        for case in cases:
+            opened = datetime.fromisoformat(case.opened_at)
+            minutes = int((now - opened).total_seconds() // 60)
+            waiting = f"{minutes // 60}u{minutes % 60:02d}" if minutes >= 60 else f"{minutes} min"
+            lines.append(
+                self.staff(
+                    "queue_line",
+                    urgent="🚨 " if case.urgent else "",
+                    number=case.number,
+                    language=case.language.upper(),
+                    waiting=waiting,
+                    owner=case.claimed_by_name or self.staff("queue_unclaimed"),
+                )
+            )
+        return "\n".join(lines)
+
+    def waiting_too_long(self, now: datetime, minutes: int) -> list[Case]:
+        """Unclaimed open cases older than `minutes`, for the reminder during office hours."""
+        return [
+            case
+            for case in self.cases.queue()
+            if case.claimed_by is None
+            and (now - datetime.fromisoformat(case.opened_at)).total_seconds() > minutes * 60
+        ]
