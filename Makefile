@@ -4,7 +4,7 @@ VENV := .venv
 RASA_VENV := .venv-rasa
 BOT := $(VENV)/bin/python -m bot
 
-.PHONY: chat test run train rasa check lint install docker-compose nlu-report unanswered
+.PHONY: chat test run train rasa check lint install docker-compose nlu-report unanswered caseworker flows-diagram
 
 chat: install ## install everything, train the NLU if needed, chat in this terminal
 	$(BOT) chat
@@ -27,6 +27,12 @@ nlu-report: install ## rasa test nlu on the held-out split: per-language scores 
 
 unanswered: install ## the questions the bot could not answer, for staff: reports/unanswered.csv
 	$(BOT) report unanswered
+
+caseworker: install ## a caseworker console next to `make chat` (same database): queue, claim, reply, close
+	$(BOT) caseworker
+
+flows-diagram: install ## one Mermaid diagram per guided flow, in docs/flows/
+	$(BOT) flows diagram
 
 rasa: install ## serve the NLU on 127.0.0.1:5005, for RASA_URL=http://127.0.0.1:5005
 	$(BOT) nlu serve

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.content.loader import Problem, read_content
@@ -14,20 +15,19 @@ log = logging.getLogger(__name__)
 Signature = tuple[tuple[str, int, int], ...]
 
 
+@dataclass(frozen=True)
+class Reload:
+    status: str
+    errors: list[Problem] = field(default_factory=list)
+
+
 class ContentReloader:
     """Checks whether staff changed a file; serves the new content only when it passes the check."""
 
-    def __init__(
-        self,
-        content_dir: Path,
-        flows_dir: Path,
-        serve: Callable[[Content], None],
-        refused: Callable[[list[Problem]], None] | None = None,
-    ) -> None:
+    def __init__(self, content_dir: Path, flows_dir: Path, serve: Callable[[Content], None]) -> None:
         self.content_dir = content_dir
         self.flows_dir = flows_dir
         self.serve = serve
-        self.refused = refused
         self.signature = self._signature()
 
     def _signature(self) -> Signature:
@@ -39,11 +39,11 @@ class ContentReloader:
                     files.append((str(path), stat.st_mtime_ns, stat.st_size))
         return tuple(files)
 
-    def check(self) -> str:
-        """'unchanged', 'reloaded' or 'refused' (the last good content stays in service)."""
+    def check(self) -> Reload:
+        """Unchanged, reloaded, or refused with its errors (the last good content stays in service)."""
         signature = self._signature()
         if signature == self.signature:
-            return "unchanged"
+            return Reload("unchanged")
         self.signature = signature
         content, problems = read_content(self.content_dir, self.flows_dir)
         errors = [problem for problem in problems if problem.severity == "error"]
@@ -51,9 +51,7 @@ class ContentReloader:
             log.error(
                 "content edit refused, still serving the last good content:\n%s", "\n".join(map(str, errors))
             )
-            if self.refused is not None:
-                self.refused(errors)
-            return "refused"
+            return Reload("refused", errors)
         self.serve(content)
         log.info("content reloaded (%d answers, %d flows)", len(content.answers), len(content.flows))
-        return "reloaded"
+        return Reload("reloaded")

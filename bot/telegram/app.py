@@ -25,6 +25,7 @@ from bot.telegram.context import WelkomContext
 log = logging.getLogger(__name__)
 
 COMMANDS = ("start", "menu", "language", "help")
+MAX_REPORTED_ERRORS = 10
 PRIVATE_MESSAGE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
 
 WelkomApplication = Application[Any, WelkomContext, Any, Any, Any, Any]
@@ -84,8 +85,11 @@ async def register_commands(application: WelkomApplication, content: Content) ->
 
 
 async def reload_content(context: WelkomContext) -> None:
-    """Serve content and flows that staff edited, unless the edit fails the check."""
-    context.services.reloader.check()
+    """Serve content and flows that staff edited; a refused edit is reported to the staff group."""
+    result = context.services.reloader.check()
+    if result.status == "refused" and context.staff_chat_id:
+        lines = [context.desk.staff("content_refused"), *map(str, result.errors[:MAX_REPORTED_ERRORS])]
+        await context.bot.send_message(context.staff_chat_id, "\n".join(lines))
 
 
 async def on_error(update: object, context: WelkomContext) -> None:
