@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import logging
 import os
@@ -41,10 +42,19 @@ def rasa_environment() -> dict[str, str]:
 
 
 def ensure_model(nlu_dir: Path, rasa_venv: Path) -> Path:
-    """The trained model for the current data, training it first when the data changed."""
+    """The trained model for the current data, training it first when the data changed.
+
+    A lock file makes a second process (another test run, `make chat`) wait for the first training."""
     model = model_path(nlu_dir)
-    if model.exists():
-        return model
+    model.parent.mkdir(parents=True, exist_ok=True)
+    with (model.parent / ".training.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not model.exists():
+            train(nlu_dir, rasa_venv, model)
+    return model
+
+
+def train(nlu_dir: Path, rasa_venv: Path, model: Path) -> None:
     log.info("training the NLU model (data changed): %s", model.name)
     started = time.monotonic()
     subprocess.run(
@@ -63,10 +73,9 @@ def ensure_model(nlu_dir: Path, rasa_venv: Path) -> Path:
         ],
         check=True,
         env=rasa_environment(),
-        cwd=nlu_dir,
+        cwd=model.parent,  # Rasa keeps its training cache (.rasa/) in the working directory
     )
     log.info("trained in %.0f s", time.monotonic() - started)
-    return model
 
 
 class RasaServer:
