@@ -24,6 +24,7 @@ class Case:
     claimed_by_name: str | None
     thread_id: int | None
     card_message_id: int | None
+    rating: int | None = None
 
     @property
     def number(self) -> str:
@@ -48,6 +49,7 @@ def _case(row: dict[str, Any]) -> Case:
         claimed_by_name=row["claimed_by_name"],
         thread_id=row["thread_id"],
         card_message_id=row["card_message_id"],
+        rating=row["rating"],
     )
 
 

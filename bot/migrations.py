@@ -79,3 +79,10 @@ def create_cases(db: Database) -> None:
     )
     db.table("case_messages").create_index(["case_id", "sender", "source_message_id"], unique=True)
     db.table("residents").add_column("blocked", int, not_null_default=0)
+
+
+@migrations()
+def remember_privacy_notice(db: Database) -> None:
+    db.table("residents").add_column("notice_shown", int, not_null_default=0)
+    db.table("cases").create_index(["status", "closed_at"])
+    db.table("conversation_log").create_index(["created_at"])

@@ -13,8 +13,10 @@ from bot.content.reload import ContentReloader
 from bot.core.conversation import Conversation, Thresholds
 from bot.core.handoff import Handoff
 from bot.core.language import LanguageDetection
+from bot.core.privacy import Privacy
 from bot.nlu import RasaNlu
 from bot.nlu.rasa_server import RasaServer, ensure_model, is_serving
+from bot.privacy import DataRights
 from bot.settings import Settings
 from bot.storage import Storage
 
@@ -41,7 +43,8 @@ def open_services(settings: Settings, handoff_enabled: bool) -> Services:
     detector = LanguageDetection(content.languages)
     cases = Cases(storage)
     handoff = Handoff(storage, cases, settings.case_reopen_days, enabled=handoff_enabled)
-    conversation = Conversation(content, storage, nlu, detector, thresholds(settings), handoff)
+    privacy = Privacy(DataRights(storage), cases, settings.retention_days)
+    conversation = Conversation(content, storage, nlu, detector, thresholds(settings), handoff, privacy)
     reloader = ContentReloader(settings.content_dir, settings.flows_dir, conversation.use_content)
     return Services(settings, storage, cases, nlu, conversation, reloader)
 

@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     suggestion_threshold: Share = 0.15
     language_switch_confidence: Share = 0.8
     content_reload_seconds: float = 2.0
+    retention_days: int = 90
 
     staff_chat_id: int = 0
     case_reopen_days: int = 7

@@ -70,6 +70,14 @@ class Storage:
         row = self.db.table("residents").get(resident_id)
         return Resident(row["id"], row["language"], row["first_seen"], row["last_seen"])
 
+    def notice_shown(self, resident_id: int) -> bool:
+        """True the first time only: the privacy notice is then due."""
+        with self.db.atomic():
+            cursor = self.db.execute(
+                "UPDATE residents SET notice_shown = 1 WHERE id = ? AND notice_shown = 0", [resident_id]
+            )
+        return cursor.rowcount == 0
+
     def set_language(self, resident_id: int, language: str) -> None:
         with self.db.atomic():
             self.db.table("residents").update(resident_id, {"language": language})

@@ -13,8 +13,10 @@ from bot.content import Content, load_content
 from bot.core.conversation import Conversation
 from bot.core.handoff import Handoff
 from bot.core.language import LanguageDetection
+from bot.core.privacy import Privacy
 from bot.nlu import RasaNlu
 from bot.nlu.rasa_server import RasaServer, ensure_model
+from bot.privacy import DataRights
 from bot.services import thresholds
 from bot.settings import PROJECT_ROOT, Settings
 from bot.storage import Storage
@@ -71,5 +73,7 @@ async def nlu(rasa_url: str) -> AsyncIterator[RasaNlu]:
 def conversation(
     base_settings: Settings, content: Content, storage: Storage, nlu: RasaNlu, detector: LanguageDetection
 ) -> Conversation:
-    handoff = Handoff(storage, Cases(storage), base_settings.case_reopen_days)
-    return Conversation(content, storage, nlu, detector, thresholds(base_settings), handoff)
+    cases = Cases(storage)
+    handoff = Handoff(storage, cases, base_settings.case_reopen_days)
+    privacy = Privacy(DataRights(storage), cases, base_settings.retention_days)
+    return Conversation(content, storage, nlu, detector, thresholds(base_settings), handoff, privacy)

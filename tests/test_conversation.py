@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from bot.cases import Cases
 from bot.content import Content
 from bot.core.bidi import LEFT_TO_RIGHT_ISOLATE, RIGHT_TO_LEFT_MARK
 from bot.core.conversation import Conversation, Thresholds
-from bot.core.handoff import Handoff
-from bot.core.language import LanguageDetection
 from bot.nlu import RasaNlu
 from bot.storage import Storage
 from tests.auxil.core_resident import CoreResident
+from tests.auxil.variants import variant
 
 pytestmark = pytest.mark.rasa
 
@@ -83,15 +81,38 @@ async def test_picking_a_language_stores_it_and_shows_the_welcome_and_menu(
     assert content.text("uk", "topic.housing") in resident.labels()
 
 
-async def test_the_menu_leads_to_a_topic_and_its_answers(
+async def test_the_menu_leads_through_a_guided_flow_to_an_answer(
     conversation: Conversation, content: Content
 ) -> None:
+    housing = content.flows["housing"]
     resident = CoreResident(conversation, client_language="fr")
     await resident.says("/menu")
     await resident.presses(content.text("fr", "topic.housing"))
-    assert content.answers["housing_rent"].texts["fr"].title in resident.labels()
-    turn = await resident.presses(content.answers["housing_rent"].texts["fr"].title)
-    assert turn.answer_key == "housing_rent" and turn.language == "fr"
+    assert housing.steps[housing.start].texts["fr"] in resident.last_text()
+    private = next(o for o in housing.steps[housing.start].options if o.target == "step:private")
+    await resident.presses(private.labels["fr"])
+    first_option = housing.steps["private"].options[0]
+    turn = await resident.presses(first_option.labels["fr"])
+    assert turn.answer_key == first_option.target.removeprefix("answer:") and turn.language == "fr"
+
+
+async def test_a_menu_topic_with_answers_lists_them(conversation: Conversation, content: Content) -> None:
+    resident = CoreResident(conversation, client_language="tr")
+    await resident.says("/menu")
+    await resident.presses(content.text("tr", "topic.services"))
+    assert content.answers["id_documents"].texts["tr"].title in resident.labels()
+    turn = await resident.presses(content.answers["id_documents"].texts["tr"].title)
+    assert turn.answer_key == "id_documents"
+
+
+async def test_a_residence_question_starts_the_residence_flow(
+    conversation: Conversation, content: Content
+) -> None:
+    resident = CoreResident(conversation, client_language="en")
+    turn = await resident.says("how do I extend my residence card")
+    residence = content.flows["residence"]
+    assert turn.intent == "residence_permit" and turn.answer_key == f"flow:residence:{residence.start}"
+    assert residence.steps[residence.start].texts["en"] in resident.last_text()
 
 
 async def test_the_person_button_asks_consent_before_anything_is_shared(
@@ -126,10 +147,7 @@ async def test_feedback_is_stored_for_the_resident_own_answer_only(
 
 def strict(conversation: Conversation, answer: float, suggest: float) -> Conversation:
     """The same assistant with other confidence thresholds (as set through the settings)."""
-    thresholds = Thresholds(answer=answer, suggest=suggest, language_switch=0.8)
-    return Conversation(
-        conversation.content, conversation.storage, conversation.nlu, conversation.detector, thresholds
-    )
+    return variant(conversation, thresholds=Thresholds(answer=answer, suggest=suggest, language_switch=0.8))
 
 
 async def test_when_unsure_the_assistant_asks_did_you_mean_with_the_top_intents(
@@ -222,20 +240,16 @@ async def test_help_and_unknown_commands(conversation: Conversation, content: Co
     assert "Français" in resident.labels()
 
 
-async def test_when_the_nlu_is_down_the_resident_still_gets_the_menu(
-    content: Content, storage: Storage, detector: LanguageDetection
+async def test_when_the_nlu_is_down_the_resident_gets_keyword_matches_and_the_menu(
+    conversation: Conversation, content: Content, storage: Storage
 ) -> None:
     unreachable = RasaNlu("http://127.0.0.1:9", timeout_seconds=0.5)
-    thresholds = Thresholds(answer=0.6, suggest=0.15, language_switch=0.8)
-    resident = CoreResident(
-        Conversation(
-            content, storage, unreachable, detector, thresholds, Handoff(storage, Cases(storage), 7)
-        ),
-        client_language="ar",
-    )
-    turn = await resident.says("أين يمكنني تسجيل عنواني؟")
-    await unreachable.close()
+    resident = CoreResident(variant(conversation, nlu=unreachable), client_language="en")
+    turn = await resident.says("social housing waiting list")
     assert turn.outcome == "nlu_unavailable"
-    assert content.text("ar", "nlu_unavailable") in resident.last_text().replace("\u200f", "")
-    assert content.text("ar", "topic.housing") in resident.labels()
+    assert content.text("en", "nlu_unavailable") in resident.last_text()
+    assert content.answers["housing_social"].texts["en"].title in resident.labels()
     assert storage.turns(resident.id)[-1]["outcome"] == "nlu_unavailable"
+    turn = await resident.says("blorf")
+    await unreachable.close()
+    assert content.text("en", "topic.housing") in resident.labels()

@@ -112,14 +112,23 @@ async def test_residents_writing_in_six_languages_get_the_answer_in_their_langua
     )
 
 
-async def test_the_menu_buttons_lead_to_answers(
+async def test_a_guided_flow_is_walked_with_buttons_to_an_answer(
     bot: WelkomApplication, emulator: BotApiEmulator, content: Content
 ) -> None:
+    dutch = content.flows["dutch"]
     karim = Resident(emulator, "Karim", language_code="fr")
     await karim.says("/menu")
     await karim.presses(content.text("fr", "topic.dutch"))
-    await karim.presses(content.answers["integration_course"].texts["fr"].title)
-    assert karim.last_reply().mentions(content.answers["integration_course"].texts["fr"].title)
+    assert karim.last_reply().mentions(dutch.steps[dutch.start].texts["fr"])
+    path = [dutch.start]
+    option = dutch.steps[dutch.start].options[0]
+    while option.target.startswith("step:"):
+        await karim.presses(option.labels["fr"])
+        path.append(option.target.removeprefix("step:"))
+        option = dutch.steps[path[-1]].options[0]
+    replies = await karim.presses(option.labels["fr"])
+    intent = option.target.removeprefix("answer:")
+    assert replies[0].mentions(content.answers[intent].texts["fr"].title)
 
 
 async def test_photos_stickers_voice_locations_and_files_get_a_text_only_reply(

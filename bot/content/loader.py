@@ -249,6 +249,7 @@ class _Reader:
             place=place,
             feedback=bool(raw.get("feedback", True)),
             then=then,
+            keywords=tuple(str(keyword) for keyword in raw.get("keywords") or ()),
             origin=spot,
         )
 

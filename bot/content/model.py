@@ -52,6 +52,7 @@ class Answer:
     place: Place | None = None
     feedback: bool = True
     then: str | None = None
+    keywords: tuple[str, ...] = ()
     origin: str = ""
 
 

@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from bot.content import Content
 from bot.core import payloads
+from bot.core.flood import FloodGuard, Pace
 from bot.core.handoff import URGENT_INTENTS, Handoff, now
+from bot.core.keywords import keyword_matches
 from bot.core.language import LanguageDetection
 from bot.core.messages import Button, Incoming, Kind, Reply, Turn
+from bot.core.privacy import Privacy
 from bot.core.replies import Replies
+from bot.core.text import clean, has_words
 from bot.nlu import Nlu, NluUnavailable
 from bot.storage import LoggedTurn, Resident, Storage
 
+log = logging.getLogger(__name__)
+
 OUT_OF_SCOPE = "out_of_scope"
+# The privacy notice comes with the first reply in the resident's language, not with the language picker.
+NO_NOTICE_YET = frozenset({"command:start", "relayed", "forgotten", "flood"})
 HUMAN_HANDOFF = "human_handoff"
 
 
@@ -39,6 +48,7 @@ class Conversation:
         detector: LanguageDetection,
         thresholds: Thresholds,
         handoff: Handoff,
+        privacy: Privacy,
         clock: Callable[[], datetime] = now,
     ) -> None:
         self.storage = storage
@@ -46,7 +56,9 @@ class Conversation:
         self.detector = detector
         self.thresholds = thresholds
         self.handoff = handoff
+        self.privacy = privacy
         self.clock = clock
+        self.flood = FloodGuard()
         self.use_content(content)
 
     def use_content(self, content: Content) -> None:
@@ -55,7 +67,18 @@ class Conversation:
         self.replies = Replies(content)
 
     async def handle(self, event: Incoming) -> Turn:
+        if event.kind in (Kind.TEXT, Kind.UNSUPPORTED):
+            pace = self.flood.pace(event.resident_id, self.clock().timestamp())
+            if pace is not Pace.OK:
+                return self._slow_down(event, pace)
         resident = self.storage.touch_resident(event.resident_id)
+        turn = await self._respond(resident, event)
+        notice_due = turn.outcome not in NO_NOTICE_YET and not self.storage.notice_shown(resident.id)
+        if notice_due and turn.outcome != "command:privacy":
+            turn.replies.append(self.privacy.notice(self.replies, turn.language))
+        return turn
+
+    async def _respond(self, resident: Resident, event: Incoming) -> Turn:
         case = self.handoff.cases.open_case_of(resident.id)
         if case is not None and event.kind in (Kind.TEXT, Kind.UNSUPPORTED):
             return self.handoff.relay(case, self._language(resident, event))
@@ -75,6 +98,12 @@ class Conversation:
             language=language,
             outcome="unsupported",
         )
+
+    def _slow_down(self, event: Incoming, pace: Pace) -> Turn:
+        """One polite warning to a flooding resident; the rest is not sent to the NLU."""
+        language = self._language(self.storage.touch_resident(event.resident_id), event)
+        replies = [self.replies.say_key(language, "slow_down")] if pace is Pace.WARN else []
+        return Turn(replies, language=language, outcome="flood")
 
     def _language(self, resident: Resident, event: Incoming) -> str:
         """The resident's chosen language, else their app's language, else the first fallback."""
@@ -99,6 +128,12 @@ class Conversation:
             reply = replies.menu(language)
         elif event.text == "language":
             reply = replies.language_picker(language, greet=False)
+        elif event.text == "privacy":
+            reply = self.privacy.notice(replies, language)
+        elif event.text == "mydata":
+            return self.privacy.my_data(replies, resident.id, language)
+        elif event.text == "forget":
+            return self.privacy.confirm_forget(replies, language)
         elif event.text == "help":
             reply = replies.menu(language, lead=replies.text(language, "help"))
         else:
@@ -127,6 +162,12 @@ class Conversation:
             return turn
         if action == payloads.MENU:
             return Turn([replies.menu(language)], language=language, outcome="menu")
+        if action == payloads.PRIVACY:
+            return Turn([self.privacy.full_text(replies, language)], language=language, outcome="privacy")
+        if action == payloads.FORGET and args[0] == "yes":
+            return self.privacy.forget(replies, resident.id, language)
+        if action == payloads.FORGET:
+            return Turn([replies.say_key(language, "forget_cancelled")], language=language, outcome="kept")
         if action == payloads.HANDOFF:
             return self._handoff(resident, language, step=args[0], reason=args[1])
         if action == payloads.RATE:
@@ -201,8 +242,11 @@ class Conversation:
         )
 
     async def _text(self, resident: Resident, event: Incoming) -> Turn:
-        text = event.text.strip()
+        text = clean(event.text)
         language = self._language(resident, event)
+        if not has_words(text):
+            lead = self.replies.text(language, "not_understood")
+            return Turn([self.replies.menu(language, lead)], language=language, outcome="no_words")
         detection = self.detector.detect(text)
         confident = detection.confidence >= self.thresholds.language_switch
         detected = detection.language if confident else None
@@ -215,10 +259,11 @@ class Conversation:
         turn = Turn(language=language, detected_language=detection.language)
         try:
             understanding = await self.nlu.parse(text)
-        except NluUnavailable:
+        except NluUnavailable as error:
+            log.warning("NLU unavailable, answering from keywords: %s", error)
             turn.outcome = "nlu_unavailable"
-            turn.replies = [self.replies.menu(language, self.replies.text(language, "nlu_unavailable"))]
             self._log(resident, text, turn)
+            turn.replies = [self._without_nlu(language, text)]
             return turn
         turn.intent, turn.confidence = understanding.intent, understanding.confidence
         answers = self.content.answers
@@ -236,6 +281,7 @@ class Conversation:
             turn.outcome = "out_of_scope" if intent == OUT_OF_SCOPE else "answered"
             log_id = self._log(resident, text, turn)
             if intent == HUMAN_HANDOFF and self.handoff.enabled:
+                turn.outcome = "consent"
                 turn.replies = [self.handoff.consent(self.replies, language, "asked")]
             elif flow:
                 turn.replies = [self.replies.flow_step(language, flow, flow.start)]
@@ -257,6 +303,15 @@ class Conversation:
         if switched:
             turn.replies.append(self.replies.switch_offer(language))
         return turn
+
+    def _without_nlu(self, language: str, text: str) -> Reply:
+        """The menu, and the answers whose titles or keywords match the message, as buttons."""
+        lead = self.replies.text(language, "nlu_unavailable")
+        matches = keyword_matches(self.content, text)
+        if not matches:
+            return self.replies.menu(language, lead)
+        suggestions = self.replies.suggestions(language, matches)
+        return self.replies.say(language, lead, suggestions.buttons)
 
     def _last_outcome(self, resident: Resident) -> str | None:
         turns = self.storage.recent_turns(resident.id, 1)

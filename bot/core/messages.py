@@ -58,6 +58,7 @@ class Reply:
     buttons: tuple[tuple[Button, ...], ...] = ()
     venue: Venue | None = None
     replaces_pressed: bool = False
+    document: tuple[str, bytes] | None = None
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,15 @@ class CaseRated:
     rating: int
 
 
-StaffEvent = CaseOpened | ResidentLeft | CaseRated
+@dataclass(frozen=True)
+class ResidentForgotten:
+    """The resident had everything deleted; their open case's topic gets a note."""
+
+    case_id: int
+    thread_id: int | None
+
+
+StaffEvent = CaseOpened | ResidentLeft | CaseRated | ResidentForgotten
 
 
 @dataclass

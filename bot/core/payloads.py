@@ -13,6 +13,9 @@ FEEDBACK = "fb"
 FLOW = "flow"
 HANDOFF = "handoff"
 RATE = "rate"
+PRIVACY = "privacy"
+FORGET = "forget"
+FORGET_STEPS = ("yes", "no")
 HANDOFF_STEPS = ("offer", "yes", "no", "leave")
 HANDOFF_REASONS = ("asked", "not_understood", "feedback", "urgent", "case")
 FEEDBACK_VALUES = ("up", "down")
@@ -43,12 +46,16 @@ def decode(data: str) -> Payload | None:
         FLOW: 2,
         HANDOFF: 2,
         RATE: 2,
+        PRIVACY: 1,
+        FORGET: 1,
     }
     if arity.get(action) != len(args) or not all(args):
         return None
     if action == FEEDBACK and (args[0] not in FEEDBACK_VALUES or not args[1].isdigit()):
         return None
     if action == HANDOFF and (args[0] not in HANDOFF_STEPS or args[1] not in HANDOFF_REASONS):
+        return None
+    if action == FORGET and args[0] not in FORGET_STEPS:
         return None
     if action == RATE and not (args[0].isdigit() and args[1] in {"1", "2", "3", "4", "5"}):
         return None

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+from datetime import time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from telegram import BotCommand, Update
 from telegram.ext import (
@@ -17,15 +19,17 @@ from telegram.ext import (
 )
 
 from bot.content import Content
-from bot.services import open_services
+from bot.privacy import DataRights
+from bot.services import Services, open_services
 from bot.settings import Settings
 from bot.telegram import handlers, staff
 from bot.telegram.context import WelkomContext
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("start", "menu", "language", "help")
+COMMANDS = ("start", "menu", "language", "help", "privacy", "mydata", "forget")
 MAX_REPORTED_ERRORS = 10
+RETENTION_TIME = time(3, 30, tzinfo=ZoneInfo("Europe/Brussels"))
 PRIVATE_MESSAGE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
 
 WelkomApplication = Application[Any, WelkomContext, Any, Any, Any, Any]
@@ -44,6 +48,8 @@ def build_application(settings: Settings) -> WelkomApplication:
         )
         if settings.staff_chat_id:
             application.job_queue.run_repeating(staff.remind_waiting_cases, interval=60, first=60)
+        application.job_queue.run_daily(apply_retention, time=RETENTION_TIME)
+        await apply_retention_now(services)
 
     async def close_all(application: WelkomApplication) -> None:
         services = application.bot_data.get("services")
@@ -82,6 +88,16 @@ async def register_commands(application: WelkomApplication, content: Content) ->
         text_language = language or content.greeting_fallback[0]
         commands = [BotCommand(name, content.text(text_language, f"command.{name}")) for name in COMMANDS]
         await application.bot.set_my_commands(commands, language_code=language)
+
+
+async def apply_retention(context: WelkomContext) -> None:
+    """Every night: delete conversation turns and closed cases older than RETENTION_DAYS."""
+    await apply_retention_now(context.services)
+
+
+async def apply_retention_now(services: Services) -> None:
+    deleted = DataRights(services.storage).apply_retention(services.settings.retention_days)
+    log.info("retention: deleted %(conversation_turns)d turns and %(closed_cases)d closed cases", deleted)
 
 
 async def reload_content(context: WelkomContext) -> None:

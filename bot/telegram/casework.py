@@ -12,7 +12,7 @@ from telegram.error import BadRequest, Forbidden
 from bot.cases import Case, Cases
 from bot.core.casedesk import CaseDesk
 from bot.core.handoff import now
-from bot.core.messages import CaseOpened, CaseRated, Reply, ResidentLeft, StaffEvent, Turn
+from bot.core.messages import CaseOpened, CaseRated, Reply, ResidentForgotten, ResidentLeft, StaffEvent, Turn
 from bot.telegram.render import NO_PREVIEW, as_html, keyboard, send_turn
 
 log = logging.getLogger(__name__)
@@ -39,6 +39,9 @@ class CaseTopics:
             await self.on_event(event)
 
     async def on_event(self, event: StaffEvent) -> None:
+        if isinstance(event, ResidentForgotten):
+            await self.resident_forgotten(event)
+            return
         case = self.cases.get(event.case_id)
         if case is None:
             return
@@ -49,6 +52,18 @@ class CaseTopics:
             await self.close_topic(case)
         elif isinstance(event, CaseRated):
             await self.post(case, self.desk.staff("resident_rated", rating=str(event.rating)))
+
+    async def resident_forgotten(self, event: ResidentForgotten) -> None:
+        """The case is gone from the database; its topic gets a note and is closed."""
+        if event.thread_id is None:
+            return
+        try:
+            await self.bot.send_message(
+                self.staff_chat_id, self.desk.staff("resident_forgotten"), message_thread_id=event.thread_id
+            )
+            await self.bot.close_forum_topic(self.staff_chat_id, event.thread_id)
+        except BadRequest as error:
+            log.info("note about a deleted case not posted: %s", error.message)
 
     async def show(self, case: Case, reopened: bool) -> None:
         """A new topic with the case card, or the old topic reopened."""

@@ -39,7 +39,10 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
 async def send_turn(bot: Bot, chat_id: int, turn: Turn, pressed: Message | None = None) -> None:
     """Send every reply of a turn in order; a confirmation replaces the message whose button was pressed."""
     for reply in turn.replies:
-        if reply.venue:
+        if reply.document:
+            name, data = reply.document
+            await bot.send_document(chat_id, document=data, filename=name, caption=reply.text or None)
+        elif reply.venue:
             venue = reply.venue
             await bot.send_venue(
                 chat_id, venue.latitude, venue.longitude, title=venue.title, address=venue.address

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from tests.auxil.buttons import find_button
+
 if TYPE_CHECKING:
     from tests.emulator import BotApiEmulator, Button, FakeUser, SentMessage
 
@@ -88,25 +90,23 @@ class Resident:
     ) -> list[SentMessage]:
         return await self.sends(location=(latitude, longitude), expect_reply=expect_reply)
 
+    async def edits(
+        self, new_text: str, message_id: int | None = None, *, expect_reply: bool = True
+    ) -> list[SentMessage]:
+        """Edit one of this resident's messages (default: the latest) to `new_text`; return the
+        bot's replies once it has gone quiet."""
+        if message_id is None:
+            mine = self.emulator.messages_from(self.user)
+            if not mine:
+                raise AssertionError(f"{self.user.first_name} has not written anything to edit")
+            message_id = int(mine[-1]["message_id"])
+        self.emulator.push_edit(self.user, message_id, new_text)
+        return await self._replies(expect_reply)
+
     def find_button(self, label: str) -> tuple[SentMessage, Button]:
         """The button labelled `label` (exactly, else a unique case-insensitive substring) in
         the newest bot message to this resident that has one."""
-        wanted = label.casefold()
-        for message in reversed(self.replies):
-            if message.deleted:
-                continue
-            buttons = [button for row in message.keyboard for button in row]
-            exact = [button for button in buttons if button.text == label]
-            if exact:
-                return message, exact[0]
-            partial = [button for button in buttons if wanted in button.text.casefold()]
-            if len(partial) == 1:
-                return message, partial[0]
-            if partial:
-                labels = [button.text for button in partial]
-                raise AssertionError(f"{label!r} is ambiguous in {message!r}: {labels}")
-        shown = [message for message in self.replies if message.keyboard][-3:]
-        raise AssertionError(f"no button {label!r}; latest keyboards: {shown}")
+        return find_button(self.replies, label)
 
     async def presses(self, label: str, *, expect_reply: bool = True) -> list[SentMessage]:
         """Press a button; return the bot's new and edited messages once it has gone quiet.

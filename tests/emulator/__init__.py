@@ -1,10 +1,10 @@
 """A Telegram Bot API emulator for end-to-end tests of the bot."""
 
-from .driver import EmulatorTimeout
 from .errors import ApiError
 from .objects import FakeChat, FakeUser
-from .records import Button, Call, CallbackAnswer, ErrorRecord, SentMessage, Venue
+from .records import Button, Call, CallbackAnswer, ErrorRecord, SentMessage, Topic, Venue
 from .server import BotApiEmulator
+from .waiting import EmulatorTimeout
 
 __all__ = [
     "ApiError",
@@ -17,5 +17,6 @@ __all__ = [
     "FakeChat",
     "FakeUser",
     "SentMessage",
+    "Topic",
     "Venue",
 ]

@@ -5,74 +5,28 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from functools import partial
 from typing import Any
 
+from .chats import ChatRef, ChatsDriver, chat_id_of
 from .errors import Fault
-from .objects import FakeChat, FakeUser, command_entities, media_content, private_chat_for
+from .forums import thread_fields
+from .members import is_member, set_membership
+from .objects import FakeChat, FakeUser, command_entities, media_content
 from .records import Call, CallbackAnswer, ErrorRecord, SentMessage
 from .state import World
+from .waiting import EmulatorTimeout
 
-MEDIA_KINDS = ("photo", "sticker", "voice", "document", "location", "contact")
-FILE_KINDS = ("photo", "sticker", "voice", "document")
+__all__ = ["EmulatorDriver", "EmulatorTimeout"]
 
-
-class EmulatorTimeout(AssertionError):
-    """The bot did not do what a test waited for in time."""
+MEDIA_KINDS = ("photo", "sticker", "voice", "document", "location", "venue", "contact")
 
 
-class EmulatorDriver:
+class EmulatorDriver(ChatsDriver):
     def __init__(self, world: World) -> None:
         self.world = world
-        self._markers: dict[int, int] = {}  # chat id -> activity index counted from
-
-    # -- people and chats -------------------------------------------------------------------
-
-    def make_user(
-        self,
-        first_name: str = "Test",
-        *,
-        last_name: str | None = None,
-        username: str | None = None,
-        language_code: str | None = "en",
-        user_id: int | None = None,
-    ) -> FakeUser:
-        """A new Telegram user with a private chat with the bot."""
-        user = FakeUser(
-            id=user_id if user_id is not None else 5_000_000_000 + self.world.new_id(),
-            first_name=first_name,
-            last_name=last_name,
-            username=username,
-            language_code=language_code,
-        )
-        self.world.users[user.id] = user
-        self.world.add_chat(private_chat_for(user))
-        return user
-
-    def make_chat(
-        self, chat_type: str = "supergroup", *, title: str | None = None, is_forum: bool = False
-    ) -> FakeChat:
-        """A new group, supergroup or channel the bot is a member of."""
-        number = self.world.new_id()
-        chat_id = -1_002_000_000_000 - number if chat_type != "group" else -4_000_000_000 - number
-        title = title or f"Test {chat_type} {number}"
-        return self.world.add_chat(FakeChat(chat_id, chat_type, title=title, is_forum=is_forum))
-
-    def default_chat(self, chat_type: str = "group") -> FakeChat:
-        """The shared chat of this type used by push_*(chat_type=...) when no chat is given."""
-        title = f"Test {chat_type}"
-        for existing in self.world.chats.values():
-            if existing.type == chat_type and existing.title == title:
-                return existing
-        return self.make_chat(chat_type, title=title)
-
-    def _chat_for(self, user: FakeUser, chat: FakeChat | None, chat_type: str) -> FakeChat:
-        if chat is not None:
-            return self.world.add_chat(chat)
-        if chat_type == "private":
-            self.world.users.setdefault(user.id, user)
-            return self.world.add_chat(private_chat_for(user))
-        return self.default_chat(chat_type)
+        self._markers = {}
+        self._world_marker = 0
+        self._pushed: dict[int, tuple[int, int]] = {}  # update_id -> (chat id, message id)
 
     # -- pushing updates --------------------------------------------------------------------
 
@@ -105,8 +59,9 @@ class EmulatorDriver:
         **media: Any,
     ) -> int:
         """Queue a message with media: photo=True, sticker=True (or an emoji), voice=True (or
-        seconds), document=True (or a file name), location=(lat, lon), contact=True (or
-        (phone, first_name)). Files are downloadable through getFile."""
+        seconds), document=True (or a file name), location=(lat, lon), venue=(lat, lon, title,
+        address), contact=True (or (phone, first_name)), with an optional caption. Files are
+        downloadable through getFile and reusable by file_id."""
         unknown = set(media) - set(MEDIA_KINDS)
         if unknown:
             raise TypeError(f"unknown media: {sorted(unknown)}; use one of {MEDIA_KINDS}")
@@ -115,10 +70,7 @@ class EmulatorDriver:
             if value is None or value is False:
                 continue
             part = media_content(kind, value)
-            if kind in FILE_KINDS:
-                files = part[kind] if isinstance(part[kind], list) else [part[kind]]
-                for file in files:
-                    self.world.register_file(file)
+            self.world.register_media(part)
             content.update(part)
         if caption is not None:
             content["caption"] = caption
@@ -136,15 +88,68 @@ class EmulatorDriver:
         thread_id: int | None,
     ) -> int:
         target = self._chat_for(user, chat, chat_type)
+        if target.type != "private" and not is_member(self.world, target, user.id):
+            set_membership(self.world, target.id, user.id, "member")
+        replied = None
         if reply_to is not None:
             reply_id = reply_to if isinstance(reply_to, int) else reply_to.message_id
-            content["reply_to_message"] = self.world.messages[(target.id, reply_id)]
-        if thread_id is not None:
-            content.update(message_thread_id=thread_id, is_topic_message=target.is_forum)
+            replied = self.world.quoted(target.id, reply_id)
+        if target.is_forum and thread_id is None and replied and replied.get("is_topic_message"):
+            thread_id = replied["message_thread_id"]  # a reply stays in the replied topic
+        if target.is_forum and thread_id is not None:
+            topic = self.world.topics.get((target.id, thread_id))
+            if topic is None or topic.deleted:
+                raise ValueError(f"there is no topic {thread_id} in {target.title!r}: {self.topics(target)}")
+            content.update(thread_fields(self.world, target, topic, quote=replied is None))
+        elif thread_id is not None:
+            content.update(message_thread_id=thread_id, is_topic_message=False)
+        if replied is not None:
+            content["reply_to_message"] = replied
         message_id = self.world.next_message_id(target.id)
         message = self.world.message_json(target, user, message_id, content)
         self.mark(target.id)
-        return self.world.enqueue("message", message)
+        update_id = self.world.enqueue("message", message)
+        self._pushed[update_id] = (target.id, message_id)
+        return update_id
+
+    def push_edit(
+        self, user: FakeUser, message: dict[str, Any] | int, new_text: str, *, chat: ChatRef | None = None
+    ) -> int:
+        """Queue an edited_message update: `user` changed the text (or, for media, the caption)
+        of one of their messages to `new_text`. `message` is its Message JSON (message_of(),
+        messages_from()) or its message id in `chat` (default: the user's private chat)."""
+        if isinstance(message, dict):
+            key = (int(message["chat"]["id"]), int(message["message_id"]))
+        else:
+            key = (chat_id_of(chat) if chat is not None else user.id, message)
+        stored = self.world.messages.get(key)
+        if stored is None:
+            raise KeyError(f"no message {key[1]} in chat {key[0]}")
+        if stored["from"]["id"] != user.id:
+            raise ValueError(f"{user.first_name} did not write message {key[1]}")
+        field, entities_key = ("text", "entities") if "text" in stored else ("caption", "caption_entities")
+        stored[field] = new_text
+        stored.pop(entities_key, None)
+        if field == "text" and (entities := command_entities(new_text)):
+            stored["entities"] = entities
+        stored["edit_date"] = max(int(time.time()), stored["date"])
+        self.mark(key[0])
+        return self.world.enqueue("edited_message", stored)
+
+    def message_of(self, update_id: int) -> dict[str, Any]:
+        """The stored Message JSON (edits applied) of a message pushed by push_text/push_message."""
+        chat_id, message_id = self._pushed[update_id]
+        return self.world.messages[(chat_id, message_id)]
+
+    def messages_from(self, user: FakeUser, chat: ChatRef | None = None) -> list[dict[str, Any]]:
+        """The Message JSON of every message `user` wrote in `chat` (default: their private
+        chat) that still exists, oldest first."""
+        chat_id = chat_id_of(chat) if chat is not None else user.id
+        return [
+            message
+            for (cid, _), message in sorted(self.world.messages.items())
+            if cid == chat_id and message["from"]["id"] == user.id
+        ]
 
     def push_callback(
         self, user: FakeUser, message: SentMessage, data: str, *, chat_instance: str | None = None
@@ -231,75 +236,3 @@ class EmulatorDriver:
     def slow_next(self, method: str, seconds: float, *, times: int = 1) -> None:
         """Answer the next `times` calls of `method` normally, but only after `seconds`."""
         self.world.faults.append(Fault(method.lower(), delay=seconds, remaining=times))
-
-    # -- waiting ----------------------------------------------------------------------------
-
-    def mark(self, chat_id: int) -> int:
-        """Start counting new bot activity in `chat_id` from now (pushes do this too)."""
-        self._markers[chat_id] = len(self.world.activity)
-        return self._markers[chat_id]
-
-    def _new(self, chat_id: int, since: int | None, kinds: tuple[str, ...]) -> list[SentMessage]:
-        start = self._markers.get(chat_id, 0) if since is None else since
-        found: list[SentMessage] = []
-        for kind, record in self.world.activity[start:]:
-            if record.chat_id == chat_id and kind in kinds and record not in found:
-                found.append(record)
-        return found
-
-    def _activity_count(self, chat_id: int, start: int) -> int:
-        return sum(1 for _, record in self.world.activity[start:] if record.chat_id == chat_id)
-
-    def _activity_grew(self, chat_id: int, start: int, seen: int) -> bool:
-        return self._activity_count(chat_id, start) > seen
-
-    def _timeout(self, what: str, chat_id: int, got: list[SentMessage]) -> EmulatorTimeout:
-        errors = [e for e in self.world.errors if e.params.get("chat_id") in (chat_id, str(chat_id))]
-        detail = f"; errors: {errors}" if errors else ""
-        return EmulatorTimeout(f"{what} in chat {chat_id}; got {got}{detail}")
-
-    async def wait_for_messages(
-        self,
-        chat_id: int,
-        count: int = 1,
-        *,
-        timeout: float = 10.0,  # noqa: ASYNC109
-        since: int | None = None,
-    ) -> list[SentMessage]:
-        """Wait until the bot sent at least `count` new messages to `chat_id`; return them."""
-        ok = await self.world.changed.wait_for(
-            lambda: len(self._new(chat_id, since, ("sent",))) >= count, timeout
-        )
-        found = self._new(chat_id, since, ("sent",))
-        if not ok:
-            raise self._timeout(f"expected {count} new message(s) within {timeout}s", chat_id, found)
-        self.mark(chat_id)
-        return found
-
-    async def settle(
-        self,
-        chat_id: int,
-        *,
-        quiet: float = 0.25,
-        timeout: float = 10.0,  # noqa: ASYNC109
-        since: int | None = None,
-        allow_none: bool = False,
-    ) -> list[SentMessage]:
-        """Wait for the bot's first new message (or edit/delete) in `chat_id`, then until it
-        has been quiet for `quiet` seconds; return the new and changed messages in order."""
-        kinds = ("sent", "edited", "deleted")
-        start = self._markers.get(chat_id, 0) if since is None else since
-        deadline = time.monotonic() + timeout
-        if not await self.world.changed.wait_for(lambda: bool(self._new(chat_id, start, kinds)), timeout):
-            if allow_none:
-                return []
-            raise self._timeout(f"no reply within {timeout}s", chat_id, [])
-        seen = self._activity_count(chat_id, start)
-        while (remaining := deadline - time.monotonic()) > 0:
-            if not await self.world.changed.wait_for(
-                partial(self._activity_grew, chat_id, start, seen), min(quiet, remaining)
-            ):
-                break
-            seen = self._activity_count(chat_id, start)
-        self.mark(chat_id)
-        return self._new(chat_id, start, kinds)

@@ -222,9 +222,15 @@ def trim(text: str, entities: list[Entity]) -> tuple[str, list[Entity]]:
 
 
 def format_text(
-    raw: Any, parse_mode: Any, entities: Any, *, what: str = "message text"
+    raw: Any,
+    parse_mode: Any,
+    entities: Any,
+    *,
+    what: str = "message text",
+    limit: int = MAX_TEXT_LENGTH,
+    too_long: str = "message is too long",
 ) -> tuple[str, list[Entity]]:
-    """Validate and format a message text; return the plain text and its entities."""
+    """Validate and format a message text (or caption); return the plain text and its entities."""
     if not isinstance(raw, str) or not raw:
         raise ApiError.bad_request(f"{what} is empty")
     mode = parse_mode.lower() if isinstance(parse_mode, str) else ""
@@ -238,6 +244,6 @@ def format_text(
     plain, found = trim(plain, found)
     if not plain:
         raise ApiError.bad_request(f"{what} is empty")
-    if len(plain) > MAX_TEXT_LENGTH:
-        raise ApiError.bad_request("message is too long")
+    if len(plain) > limit:
+        raise ApiError.bad_request(too_long)
     return plain, found

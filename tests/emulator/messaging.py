@@ -7,6 +7,7 @@ from typing import Any
 
 from .errors import ApiError
 from .formatting import format_text
+from .forums import send_thread
 from .methods import Params, method, require
 from .objects import FakeChat, parse_reply_markup
 from .records import CallbackAnswer, SentMessage, Venue
@@ -18,7 +19,7 @@ NOT_MODIFIED = (
 )
 
 
-def _target_chat(world: World, params: Params) -> FakeChat:
+def target_chat(world: World, params: Params) -> FakeChat:
     chat = world.find_chat(params.get("chat_id"))
     user = world.users.get(chat.id)
     if chat.type == "private" and user is not None and user.blocked:
@@ -51,19 +52,18 @@ def _link_preview_disabled(params: Params) -> bool:
     return bool(params.get("disable_web_page_preview"))
 
 
-def _send(
+def send(
     world: World, method_name: str, params: Params, content: dict[str, Any], **fields: Any
 ) -> dict[str, Any]:
     """Store a new bot message in a validated chat; return its Message JSON."""
-    chat = _target_chat(world, params)
+    chat = target_chat(world, params)
     keyboard = parse_reply_markup(params.get("reply_markup"))
     markup = params.get("reply_markup")
     replied = _reply_to(world, chat, params)
-    thread_id = params.get("message_thread_id")
+    thread_id, thread = send_thread(world, chat, params.get("message_thread_id"), replied)
+    content.update(thread)
     if replied is not None:
         content["reply_to_message"] = replied
-    if thread_id is not None and chat.type == "supergroup":
-        content.update(message_thread_id=thread_id, is_topic_message=chat.is_forum)
     if isinstance(markup, dict) and "inline_keyboard" in markup:
         content["reply_markup"] = markup
     message_id = world.next_message_id(chat.id)
@@ -86,7 +86,7 @@ def _send(
 
 @method("sendMessage")
 async def send_message(world: World, params: Params) -> Any:
-    _target_chat(world, params)  # Telegram checks the chat before the text
+    target_chat(world, params)  # Telegram checks the chat before the text
     text, parse_mode = params.get("text"), params.get("parse_mode")
     plain, entities = format_text(text, parse_mode, params.get("entities"))
     content: dict[str, Any] = {"text": plain}
@@ -94,7 +94,7 @@ async def send_message(world: World, params: Params) -> Any:
         content["entities"] = entities
     if isinstance(params.get("link_preview_options"), dict):
         content["link_preview_options"] = params["link_preview_options"]
-    return _send(
+    return send(
         world,
         "sendMessage",
         params,
@@ -109,7 +109,7 @@ async def send_message(world: World, params: Params) -> Any:
 
 @method("sendVenue")
 async def send_venue(world: World, params: Params) -> Any:
-    _target_chat(world, params)
+    target_chat(world, params)
     venue = Venue(
         latitude=float(require(params, "latitude")),
         longitude=float(require(params, "longitude")),
@@ -124,10 +124,10 @@ async def send_venue(world: World, params: Params) -> Any:
         if params.get(key):
             details[key] = params[key]
     content = {"venue": details, "location": location}
-    return _send(world, "sendVenue", params, content, venue=venue)
+    return send(world, "sendVenue", params, content, venue=venue, media="venue")
 
 
-def _editable(world: World, params: Params, *, text: bool) -> SentMessage:
+def editable(world: World, params: Params, *, text: bool) -> SentMessage:
     if params.get("inline_message_id"):
         raise ApiError.bad_request("inline messages are not supported by the emulator")
     chat = world.find_chat(params.get("chat_id"))
@@ -137,12 +137,12 @@ def _editable(world: World, params: Params, *, text: bool) -> SentMessage:
     record = world.records.get(key)
     if record is None:
         raise ApiError.bad_request("message can't be edited")
-    if text and record.venue is not None:
+    if text and (record.venue is not None or record.media is not None):
         raise ApiError.bad_request("there is no text in the message to edit")
     return record
 
 
-def _inline_markup(params: Params) -> dict[str, Any] | None:
+def inline_markup(params: Params) -> dict[str, Any] | None:
     markup = params.get("reply_markup")
     parse_reply_markup(markup)
     if markup is None or (isinstance(markup, dict) and "inline_keyboard" in markup):
@@ -150,27 +150,31 @@ def _inline_markup(params: Params) -> dict[str, Any] | None:
     raise ApiError.bad_request("reply markup of an edited message must be an inline keyboard")
 
 
-def _apply_edit(
+def apply_edit(
     world: World,
     record: SentMessage,
     markup: dict[str, Any] | None,
     text: tuple[str, str, str | None, list[dict[str, Any]]] | None = None,
+    *,
+    field: str = "text",
 ) -> dict[str, Any]:
-    """Edit a recorded message; `text` is (plain, raw, parse_mode, entities) or None."""
+    """Edit a recorded message; `text` is (plain, raw, parse_mode, entities) or None, and goes to
+    the message's `field` ("text" or "caption"; plain "" removes a caption)."""
     api = record.api
-    plain, _, _, entities = text or (api.get("text"), "", None, api.get("entities", []))
-    current = (api.get("text"), api.get("entities", []), api.get("reply_markup"))
+    entities_key = "entities" if field == "text" else "caption_entities"
+    current = (api.get(field, ""), api.get(entities_key, []), api.get("reply_markup"))
+    plain, _, _, entities = text or (current[0], "", None, current[1])
     if (plain, entities, markup) == current:
         raise ApiError.bad_request(NOT_MODIFIED)
     if text is not None:
         if plain != record.text:
             record.history.append(record.text)
         record.text, record.raw_text, record.parse_mode, record.entities = text
-        api["text"] = plain
-        if entities:
-            api["entities"] = entities
-        else:
-            api.pop("entities", None)
+        for key, value in ((field, plain), (entities_key, entities)):
+            if value:
+                api[key] = value
+            else:
+                api.pop(key, None)
     if markup:
         api["reply_markup"] = markup
     else:
@@ -185,18 +189,18 @@ def _apply_edit(
 
 @method("editMessageText")
 async def edit_message_text(world: World, params: Params) -> Any:
-    record = _editable(world, params, text=True)
+    record = editable(world, params, text=True)
     raw, parse_mode = params.get("text"), params.get("parse_mode")
     plain, entities = format_text(raw, parse_mode, params.get("entities"))
     mode = parse_mode if isinstance(parse_mode, str) and parse_mode else None
     text = (plain, str(raw), mode, entities)
-    return _apply_edit(world, record, _inline_markup(params), text)
+    return apply_edit(world, record, inline_markup(params), text)
 
 
 @method("editMessageReplyMarkup")
 async def edit_message_reply_markup(world: World, params: Params) -> Any:
-    record = _editable(world, params, text=False)
-    return _apply_edit(world, record, _inline_markup(params))
+    record = editable(world, params, text=False)
+    return apply_edit(world, record, inline_markup(params))
 
 
 @method("deleteMessage")

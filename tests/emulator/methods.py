@@ -1,7 +1,8 @@
 """Bot API methods about the bot itself, updates, commands, chats and files.
 
 Every method is an async function (world, params) -> result, registered under its Bot API
-name; lookup is case-insensitive like Telegram's. Message methods live in messaging.py.
+name; lookup is case-insensitive like Telegram's. Message methods live in messaging.py and
+media.py, forum topics in forums.py, getChatMember in members.py.
 """
 
 from __future__ import annotations

@@ -100,11 +100,22 @@ def new_file(kind: str, size: int = 1024) -> dict[str, Any]:
     }
 
 
+def photo_sizes(size: int | None = None) -> list[dict[str, Any]]:
+    """The PhotoSize list of a new photo, smallest first (`size`: bytes of the largest)."""
+    dimensions = [(90, 67), (320, 240), (1280, 960)]
+    full = 1280 * 960
+    sizes = []
+    for width, height in dimensions:
+        area = width * height
+        file_size = area // 10 if size is None else max(size * area // full, 1)
+        sizes.append({**new_file("photo", file_size), "width": width, "height": height})
+    return sizes
+
+
 def media_content(kind: str, value: Any) -> dict[str, Any]:
     """The Message fields for one piece of incoming media (value: True or details)."""
     if kind == "photo":
-        sizes = [(90, 67), (320, 240), (1280, 960)]
-        return {"photo": [{**new_file("photo", w * h // 10), "width": w, "height": h} for w, h in sizes]}
+        return {"photo": photo_sizes()}
     if kind == "sticker":
         emoji = value if isinstance(value, str) else "👍"
         return {
@@ -128,6 +139,11 @@ def media_content(kind: str, value: Any) -> dict[str, Any]:
     if kind == "location":
         latitude, longitude = value
         return {"location": {"latitude": float(latitude), "longitude": float(longitude)}}
+    if kind == "venue":
+        latitude, longitude, title, address = value
+        location = {"latitude": float(latitude), "longitude": float(longitude)}
+        venue = {"location": location, "title": title, "address": address}
+        return {"venue": venue, "location": location}
     if kind == "contact":
         phone, first_name = value if isinstance(value, tuple) else ("+32470000000", "Contact")
         return {"contact": {"phone_number": phone, "first_name": first_name}}

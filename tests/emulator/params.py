@@ -44,6 +44,7 @@ INT_FIELDS = frozenset(
         "heading",
         "proximity_alert_radius",
         "duration",
+        "icon_color",
     }
 )
 FLOAT_FIELDS = frozenset({"latitude", "longitude", "horizontal_accuracy", "timeout"})

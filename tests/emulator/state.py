@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import itertools
 import time
 from collections.abc import Callable
@@ -10,7 +11,7 @@ from typing import Any
 
 from .errors import ApiError, Fault
 from .objects import FakeChat, FakeUser, new_file
-from .records import Call, CallbackAnswer, ErrorRecord, SentMessage
+from .records import Call, CallbackAnswer, ErrorRecord, SentMessage, Topic
 
 
 class Signal:
@@ -67,6 +68,10 @@ class World:
         self.chat_actions: list[tuple[int, str]] = []
         self.command_sets: dict[tuple[str, str], list[dict[str, str]]] = {}
         self.files: dict[str, dict[str, Any]] = {}  # file_id -> File JSON + "content"
+        self.media: dict[str, dict[str, Any]] = {}  # file_id -> its Message fields ({"photo": [...]})
+        self.topics: dict[tuple[int, int], Topic] = {}  # (chat, message_thread_id) -> topic
+        # chat id -> user id -> {"status": ..., rights...}; see members.py
+        self.members: dict[int, dict[int, dict[str, Any]]] = {}
         self.calls: list[Call] = []
         self.errors: list[ErrorRecord] = []
         self.faults: list[Fault] = []
@@ -113,11 +118,26 @@ class World:
         self.register_file(file, content)
         return file
 
+    def register_media(self, part: dict[str, Any], content: bytes | None = None) -> None:
+        """Make the files of a media part ({"photo": [...]} or {"document": {...}}) downloadable
+        and reusable by file_id."""
+        for value in part.values():
+            for file in value if isinstance(value, list) else [value]:
+                if isinstance(file, dict) and "file_id" in file:
+                    self.register_file(file, content)
+                    self.media[file["file_id"]] = part
+
+    def quoted(self, chat_id: int, message_id: int) -> dict[str, Any]:
+        """A stored message as it appears in reply_to_message (no nested reply)."""
+        message = self.messages[(chat_id, message_id)]
+        return copy.deepcopy({key: value for key, value in message.items() if key != "reply_to_message"})
+
     # -- updates ----------------------------------------------------------------------------
 
     def enqueue(self, kind: str, payload: dict[str, Any]) -> int:
         self.last_update_id += 1
-        self.updates.append({"update_id": self.last_update_id, kind: payload})
+        # A snapshot: later edits of the stored message must not change a queued update.
+        self.updates.append({"update_id": self.last_update_id, kind: copy.deepcopy(payload)})
         self.changed.fire()
         return self.last_update_id
 

@@ -1,0 +1,234 @@
+"""The handoff to a caseworker, in the core: consent, cases, urgency, office hours, the case desk."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.cases import Cases
+from bot.console import execute
+from bot.content import Content
+from bot.core.casedesk import CaseDesk
+from bot.core.conversation import Conversation, Thresholds
+from bot.core.messages import CaseOpened, CaseRated, ResidentLeft
+from bot.storage import Storage
+from tests.auxil.core_resident import CoreResident
+from tests.auxil.variants import variant
+
+pytestmark = pytest.mark.rasa
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+TUESDAY_MORNING = datetime(2026, 11, 24, 10, 0, tzinfo=BRUSSELS)
+SATURDAY_EVENING = datetime(2026, 11, 28, 20, 0, tzinfo=BRUSSELS)
+CHRISTMAS = datetime(2026, 12, 25, 10, 0, tzinfo=BRUSSELS)
+
+
+def at(conversation: Conversation, moment: datetime, thresholds: Thresholds | None = None) -> Conversation:
+    """The same assistant, with its clock at `moment`."""
+    return variant(conversation, thresholds=thresholds, clock=lambda: moment)
+
+
+async def agree(resident: CoreResident, content: Content, language: str) -> None:
+    await resident.presses(content.text(language, "handoff_consent_yes"))
+
+
+async def test_asking_for_a_person_opens_a_case_only_after_consent(
+    conversation: Conversation, content: Content, storage: Storage
+) -> None:
+    resident = CoreResident(at(conversation, TUESDAY_MORNING), resident_id=21, client_language="en")
+    turn = await resident.says("I want to talk to a real person please")
+    assert turn.outcome == "consent" and not turn.staff_events
+    assert Cases(storage).open_case_of(21) is None
+    turn = await resident.presses(content.text("en", "handoff_consent_yes"))
+    case = Cases(storage).open_case_of(21)
+    assert case is not None and not case.urgent and case.reason == "asked"
+    assert turn.staff_events == [CaseOpened(case.id)]
+    assert content.text("en", "case_opened").split(".")[0] in resident.last_text()
+    assert content.text("en", "leave_case") in resident.labels()
+
+
+async def test_while_a_case_is_open_messages_are_relayed_and_menu_and_leave_still_work(
+    conversation: Conversation, content: Content, storage: Storage
+) -> None:
+    resident = CoreResident(at(conversation, TUESDAY_MORNING), resident_id=22, client_language="fr")
+    await resident.says("/menu")
+    await resident.presses(content.text("fr", "topic.person"))
+    await agree(resident, content, "fr")
+    case = Cases(storage).open_case_of(22)
+    assert case is not None
+    turn = await resident.says("je cherche un logement social")
+    assert (turn.relay_case, turn.replies) == (case.id, [])
+    photo = await resident.sends_photo()
+    assert photo.relay_case == case.id
+    turn = await resident.says("/menu")
+    assert content.text("fr", "topic.housing") in resident.labels()
+    assert content.text("fr", "leave_case") in resident.labels()
+    turn = await resident.presses(content.text("fr", "leave_case"))
+    assert turn.staff_events == [ResidentLeft(case.id)]
+    assert Cases(storage).open_case_of(22) is None
+    assert (await resident.says("merci")).relay_case is None
+
+
+async def test_urgent_subjects_give_emergency_numbers_at_once_and_an_urgent_case(
+    conversation: Conversation, content: Content, storage: Storage
+) -> None:
+    resident = CoreResident(at(conversation, SATURDAY_EVENING), resident_id=23, client_language="ar")
+    turn = await resident.says("زوجي يضربني وأنا خائفة الآن")
+    assert turn.intent == "emergency"
+    assert "112" in turn.replies[0].text and "101" in turn.replies[0].text
+    assert content.text("ar", "handoff_consent_yes") in resident.labels()
+    turn = await resident.presses(content.text("ar", "handoff_consent_yes"))
+    case = Cases(storage).open_case_of(23)
+    assert case is not None and case.urgent and case.reason == "urgent"
+    assert "112" in resident.last_text()
+
+
+async def test_out_of_office_hours_the_resident_hears_when_a_caseworker_answers(
+    conversation: Conversation, content: Content
+) -> None:
+    resident = CoreResident(at(conversation, SATURDAY_EVENING), resident_id=24, client_language="nl")
+    await resident.says("ik wil met een medewerker spreken")
+    await agree(resident, content, "nl")
+    monday = content.text("nl", "weekday.mon")
+    assert f"{monday} 30/11 09:00" in resident.last_text()
+
+
+async def test_two_misunderstandings_in_a_row_offer_a_person(
+    conversation: Conversation, content: Content
+) -> None:
+    never_sure = Thresholds(answer=1.01, suggest=1.01, language_switch=0.8)
+    resident = CoreResident(
+        at(conversation, TUESDAY_MORNING, never_sure), resident_id=25, client_language="tr"
+    )
+    await resident.says("asdf qwer")
+    assert content.text("tr", "handoff_consent_yes") not in resident.labels()
+    await resident.says("zxcv uiop")
+    assert content.text("tr", "handoff_consent_yes") in resident.labels()
+    await agree(resident, content, "tr")
+    case = conversation.handoff.cases.open_case_of(25)
+    assert case is not None and case.reason == "not_understood"
+
+
+async def test_thumbs_down_then_a_person_is_recorded_as_the_reason(
+    conversation: Conversation, content: Content
+) -> None:
+    resident = CoreResident(at(conversation, TUESDAY_MORNING), resident_id=26, client_language="uk")
+    await resident.says("де записатися на курси нідерландської?")
+    await resident.presses("👎")
+    await resident.presses(content.text("uk", "talk_to_person"))
+    await agree(resident, content, "uk")
+    case = conversation.handoff.cases.open_case_of(26)
+    assert case is not None and case.reason == "feedback" and "dutch_course" in case.intents
+
+
+@pytest.fixture
+def desk(conversation: Conversation, storage: Storage) -> CaseDesk:
+    return CaseDesk(conversation, Cases(storage), storage, show_name=True)
+
+
+async def open_case(
+    conversation: Conversation, content: Content, resident_id: int, language: str
+) -> CoreResident:
+    resident = CoreResident(
+        at(conversation, TUESDAY_MORNING), resident_id=resident_id, client_language=language
+    )
+    await resident.says("/menu")
+    await resident.presses(content.text(language, "topic.person"))
+    await agree(resident, content, language)
+    return resident
+
+
+async def test_a_caseworker_claims_sends_content_in_the_resident_language_and_closes(
+    conversation: Conversation, content: Content, desk: CaseDesk
+) -> None:
+    resident = await open_case(conversation, content, 31, "ar")
+    case = desk.cases.open_case_of(31)
+    assert case is not None
+    claim = desk.claim(case, caseworker_id=900, name="Els")
+    assert claim.taken and claim.to_resident is not None and "Els" in claim.to_resident.text
+    assert not desk.claim(case, caseworker_id=901, name="Jan").taken
+    sent = desk.prepared(case, "housing_social")
+    assert sent is not None and content.answers["housing_social"].texts["ar"].title in sent[0].title
+    phrase = desk.prepared(case, "look_into_it")
+    assert phrase is not None and content.phrases["look_into_it"]["ar"] in phrase[0].text
+    assert desk.prepared(case, "no_such_thing") is None
+    closing = desk.close(case)
+    assert content.text("ar", "case_closed") in closing[0].text
+    stars = [button.payload for row in closing[1].buttons for button in row]
+    assert len(stars) == 5
+    turn = await resident.sends_payload(stars[4])
+    assert turn.staff_events == [CaseRated(case.id, 5)]
+    assert desk.cases.get(case.id).rating == 5  # type: ignore[union-attr]
+
+
+async def test_asking_again_within_days_reopens_the_same_case(
+    conversation: Conversation, content: Content, desk: CaseDesk
+) -> None:
+    resident = await open_case(conversation, content, 32, "en")
+    first = desk.cases.open_case_of(32)
+    assert first is not None
+    desk.cases.set_topic(first.id, thread_id=77, card_message_id=78)
+    desk.close(first)
+    await resident.says("/menu")
+    await resident.presses(content.text("en", "topic.person"))
+    turn = await resident.presses(content.text("en", "handoff_consent_yes"))
+    assert turn.staff_events == [CaseOpened(first.id, reopened=True)]
+    reopened = desk.cases.open_case_of(32)
+    assert reopened is not None and reopened.thread_id == 77
+
+
+async def test_the_queue_lists_urgent_cases_first_then_the_oldest(
+    conversation: Conversation, content: Content, desk: CaseDesk
+) -> None:
+    await open_case(conversation, content, 41, "nl")
+    urgent = CoreResident(at(conversation, TUESDAY_MORNING), resident_id=42, client_language="en")
+    await urgent.says("there is a fire in my building help")
+    await agree(urgent, content, "en")
+    lines = desk.queue(datetime.now(UTC)).splitlines()
+    assert lines[1].startswith("🚨") and "EN" in lines[1]
+    assert "NL" in lines[2]
+
+
+async def test_the_case_card_shows_language_intents_urgency_office_hours_and_transcript(
+    conversation: Conversation, content: Content, desk: CaseDesk
+) -> None:
+    resident = CoreResident(at(conversation, TUESDAY_MORNING), resident_id=43, client_language="tr")
+    await resident.says("Hollandaca kursu nerede?")
+    await resident.says("müşteri temsilcisiyle konuşmak istiyorum")
+    await agree(resident, content, "tr")
+    case = desk.cases.open_case_of(43)
+    assert case is not None
+    card = desk.card(case, SATURDAY_EVENING)
+    assert "Türkçe" in card and "dutch_course" in card
+    assert "Hollandaca kursu nerede?" in card
+    assert content.staff["card_closed_now"].split(",")[0] in card
+    assert desk.topic_name(case).startswith(f"#{case.id} · TR")
+
+
+def test_office_hours_follow_the_schedule_public_holidays_and_closing_days(content: Content) -> None:
+    hours = content.office_hours
+    assert hours is not None
+    assert hours.is_open(TUESDAY_MORNING)
+    assert not hours.is_open(SATURDAY_EVENING)
+    assert not hours.is_open(CHRISTMAS)
+    assert hours.next_opening(CHRISTMAS) == datetime(2026, 12, 28, 9, 0, tzinfo=BRUSSELS)
+
+
+async def test_the_console_handles_a_case_end_to_end(
+    conversation: Conversation, content: Content, desk: CaseDesk
+) -> None:
+    await open_case(conversation, content, 51, "nl")
+    case = desk.cases.open_case_of(51)
+    assert case is not None
+    assert f"#{case.id}" in execute(desk, ["queue"])
+    assert "Console" in execute(desk, ["claim", str(case.id)])
+    assert execute(desk, ["reply", str(case.id), "Dag!", "Hoe kan ik helpen?"]) == "sent"
+    assert "NL" in execute(desk, ["send", str(case.id), "look_into_it"])
+    execute(desk, ["close", str(case.id)])
+    texts = [message["text"] for message in desk.cases.undelivered(case.id, "caseworker")]
+    assert "Dag! Hoe kan ik helpen?" in texts
+    assert content.phrases["look_into_it"]["nl"] in texts
+    assert any(content.text("nl", "case_closed") in text for text in texts)
+    assert desk.cases.get(case.id).status == "closed"  # type: ignore[union-attr]
