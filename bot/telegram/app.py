@@ -62,19 +62,32 @@ def build_application(settings: Settings) -> WelkomApplication:
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.telegram_base_file_url)
         .context_types(ContextTypes(context=WelkomContext))
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(
+            AIORateLimiter(
+                overall_max_rate=settings.telegram_overall_max_rate,
+                group_max_rate=settings.telegram_group_max_rate,
+                max_retries=3,
+            )
+        )
         .post_init(open_all)
         .post_shutdown(close_all)
         .build()
     )
-    # Order matters: text (commands included) first, then everything else a resident can send.
-    # Messages in groups match none of these, so the assistant stays silent there.
+    # Order matters: resident text (commands included), then everything else a resident can send;
+    # then the staff group. Case card buttons come before resident buttons: their data starts "case:".
+    # Messages in other groups match none of these, so the assistant stays silent there.
+    staff_group = filters.Chat(chat_id=settings.staff_chat_id or [])
     application.add_handlers(
         [
             MessageHandler(PRIVATE_MESSAGE & filters.TEXT, handlers.on_message),
             MessageHandler(
                 PRIVATE_MESSAGE & ~filters.TEXT & ~filters.StatusUpdate.ALL, handlers.on_unsupported
             ),
+            MessageHandler(
+                staff_group & filters.UpdateType.MESSAGE & ~filters.StatusUpdate.ALL, staff.on_topic_message
+            ),
+            MessageHandler(filters.UpdateType.EDITED_MESSAGE, staff.on_edited_message),
+            CallbackQueryHandler(staff.on_case_button, pattern=r"^case:"),
             CallbackQueryHandler(handlers.on_button),
         ]
     )

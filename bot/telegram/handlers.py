@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from telegram import Message, Update
+from telegram.constants import ChatType
 
 from bot.core.messages import Incoming, Kind
 from bot.telegram.context import WelkomContext
@@ -26,9 +27,11 @@ async def on_button(update: Update, context: WelkomContext) -> None:
     if query is None or user is None:
         return
     await query.answer()
+    pressed = query.message if isinstance(query.message, Message) else None
+    if pressed is not None and pressed.chat.type != ChatType.PRIVATE:
+        return
     event = Incoming(user.id, Kind.BUTTON, query.data or "", user.language_code)
     turn = await context.services.conversation.handle(event)
-    pressed = query.message if isinstance(query.message, Message) else None
     await send_turn(context.bot, pressed.chat_id if pressed else user.id, turn, pressed)
     await context.topics.after_turn(turn, None)
 

@@ -1,0 +1,238 @@
+"""End to end: a resident, the bot and caseworkers in a Telegram staff forum (the Bot API emulator)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.cases import Cases
+from bot.content import Content
+from bot.settings import PROJECT_ROOT, Settings
+from bot.storage import Storage
+from bot.telegram.app import WelkomApplication
+from tests.auxil.caseworker import Caseworker
+from tests.auxil.resident import Resident
+from tests.auxil.running_bot import running_bot, telegram_settings
+from tests.emulator import BotApiEmulator, FakeChat
+
+pytestmark = pytest.mark.rasa
+
+
+@pytest.fixture(scope="module")
+async def emulator() -> AsyncIterator[BotApiEmulator]:
+    async with BotApiEmulator(token="515151:WELKOM-STAFF") as emulator:
+        yield emulator
+
+
+@pytest.fixture(scope="module")
+def forum(emulator: BotApiEmulator) -> FakeChat:
+    return emulator.make_forum("Welkom caseworkers")
+
+
+@pytest.fixture(scope="module")
+def content_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real content, with office hours that are (practically) never open: every case waits."""
+    copy = tmp_path_factory.mktemp("content") / "content"
+    shutil.copytree(PROJECT_ROOT / "content", copy)
+    (copy / "office_hours.yaml").write_text(
+        'timezone: Europe/Brussels\nweekly:\n  sun: ["03:00-03:01"]\nclosed_on: []\n', encoding="utf-8"
+    )
+    return copy
+
+
+@pytest.fixture(scope="module")
+def settings(
+    base_settings: Settings,
+    emulator: BotApiEmulator,
+    forum: FakeChat,
+    rasa_url: str,
+    tmp_path_factory: pytest.TempPathFactory,
+    content_dir: Path,
+) -> Settings:
+    database = tmp_path_factory.mktemp("handoff") / "welkom.db"
+    # Many cases in a minute: lift the per-group limit so the test does not wait for Telegram's pace.
+    return telegram_settings(base_settings, emulator, rasa_url, database).model_copy(
+        update={"staff_chat_id": forum.id, "content_dir": content_dir, "telegram_group_max_rate": 1000.0}
+    )
+
+
+@pytest.fixture(scope="module")
+async def bot(settings: Settings) -> AsyncIterator[WelkomApplication]:
+    async with running_bot(settings) as application:
+        yield application
+
+
+def cases(settings: Settings) -> Cases:
+    return Cases(Storage(settings.database_path))
+
+
+async def ask_for_a_person(resident: Resident, content: Content, language: str) -> None:
+    await resident.says("/menu")
+    await resident.presses(content.text(language, "topic.person"))
+    await resident.presses(content.text(language, "handoff_consent_yes"))
+    await resident.emulator.settle_any(quiet=0.3, timeout=5, allow_none=True)
+
+
+async def test_a_full_case_from_request_to_rating_in_arabic(
+    bot: WelkomApplication, emulator: BotApiEmulator, forum: FakeChat, content: Content, settings: Settings
+) -> None:
+    amina = Resident(emulator, "Amina", language_code="ar")
+    els = Caseworker(emulator, forum, "Els")
+    await ask_for_a_person(amina, content, "ar")
+    case = cases(settings).open_case_of(amina.id)
+    assert case is not None and case.thread_id is not None
+    topic = emulator.topic(forum, case.thread_id)
+    assert topic.name.startswith(f"#{case.id} · AR")
+    card = els.topic_messages(case.thread_id)[0]
+    assert card.mentions("العربية") and {"🙋 Opnemen", "✅ Sluiten"} <= set(card.buttons)
+
+    await els.presses("🙋 Opnemen", thread_id=case.thread_id)
+    assert amina.last_reply().mentions("Els")
+    assert els.topic_messages(case.thread_id)[0].mentions("Els")
+
+    await amina.says("مرحبا، عندي رسالة من البلدية", expect_reply=False)
+    await amina.sends_photo(caption="الرسالة", expect_reply=False)
+    await emulator.settle_any([forum], quiet=0.3, timeout=5, allow_none=True)
+    copies = [m for m in els.topic_messages(case.thread_id) if m.method == "copyMessage"]
+    assert [m.media for m in copies] == [None, "photo"]
+    assert copies[0].text == "مرحبا، عندي رسالة من البلدية"
+
+    before = len(amina.replies)
+    await els.writes_in(case.thread_id, "# interne notitie: brief van de huisvesting", expect_reply=False)
+    assert len(amina.replies) == before
+    await els.writes_in(case.thread_id, "Goeiemiddag Amina, ik help je verder.")
+    assert amina.last_reply().text == "Goeiemiddag Amina, ik help je verder."
+    await els.writes_in(case.thread_id, "/send housing_social")
+    assert amina.last_reply().mentions(content.answers["housing_social"].texts["ar"].title) or any(
+        r.mentions(content.answers["housing_social"].texts["ar"].title) for r in amina.replies[-3:]
+    )
+    await els.writes_in(case.thread_id, "/send look_into_it")
+    assert amina.last_reply().mentions(content.phrases["look_into_it"]["ar"])
+
+    await els.writes_in(case.thread_id, "/close")
+    assert amina.last_reply().buttons == ["⭐", "⭐⭐", "⭐⭐⭐", "⭐⭐⭐⭐", "⭐⭐⭐⭐⭐"]
+    assert emulator.topic(forum, case.thread_id).closed
+    await amina.presses("⭐⭐⭐⭐⭐")
+    closed = cases(settings).get(case.id)
+    assert closed is not None and closed.status == "closed" and closed.rating == 5
+    assert els.topic_messages(case.thread_id)[-1].mentions("5/5")
+    await amina.says("شكرا")
+    assert amina.last_reply().method == "sendMessage" and not amina.last_reply().copied_from
+
+
+async def test_a_dutch_case_where_the_resident_leaves_and_comes_back(
+    bot: WelkomApplication, emulator: BotApiEmulator, forum: FakeChat, content: Content, settings: Settings
+) -> None:
+    jan = Resident(emulator, "Jan", language_code="nl")
+    await jan.says("ik wil met een medewerker praten")
+    await jan.presses(content.text("nl", "handoff_consent_yes"))
+    await emulator.settle_any(quiet=0.3, timeout=5, allow_none=True)
+    case = cases(settings).open_case_of(jan.id)
+    assert case is not None
+    assert jan.last_reply().mentions(content.text("nl", "case_opened_closed", when="X").split("X")[0].strip())
+    await jan.says("/menu")
+    assert content.text("nl", "leave_case") in jan.last_reply().buttons
+    await jan.presses(content.text("nl", "leave_case"))
+    assert cases(settings).open_case_of(jan.id) is None
+    assert emulator.topic(forum, case.thread_id).closed  # type: ignore[arg-type]
+    await ask_for_a_person(jan, content, "nl")
+    reopened = cases(settings).open_case_of(jan.id)
+    assert reopened is not None and reopened.id == case.id and reopened.thread_id == case.thread_id
+    assert not emulator.topic(forum, case.thread_id).closed  # type: ignore[arg-type]
+
+
+async def test_an_urgent_case_out_of_hours_gives_emergency_numbers_and_a_marked_topic(
+    bot: WelkomApplication, emulator: BotApiEmulator, forum: FakeChat, content: Content, settings: Settings
+) -> None:
+    olena = Resident(emulator, "Olena", language_code="uk")
+    replies = await olena.says("мені ніде спати сьогодні вночі, нас виселили")
+    assert "112" in replies[0].text
+    await olena.presses(content.text("uk", "handoff_consent_yes"))
+    await emulator.settle_any(quiet=0.3, timeout=5, allow_none=True)
+    case = cases(settings).open_case_of(olena.id)
+    assert case is not None and case.urgent
+    assert emulator.topic(forum, case.thread_id).name.startswith("🚨")  # type: ignore[arg-type]
+    assert "112" in olena.last_reply().text
+    els = Caseworker(emulator, forum, "Els")
+    await els.writes_in(case.thread_id, "/queue")  # type: ignore[arg-type]
+    queue = els.topic_messages(case.thread_id)[-1]  # type: ignore[arg-type]
+    assert queue.text.splitlines()[1].startswith("🚨")
+
+
+async def test_caseworker_commands_outside_the_staff_group_are_refused(
+    bot: WelkomApplication, emulator: BotApiEmulator, forum: FakeChat, content: Content, settings: Settings
+) -> None:
+    victim = Resident(emulator, "Victim", language_code="en")
+    await ask_for_a_person(victim, content, "en")
+    case = cases(settings).open_case_of(victim.id)
+    assert case is not None
+    intruder = Resident(emulator, "Intruder", language_code="en")
+    await intruder.says("/close")
+    await intruder.says(f"/send housing_social {case.id}")
+    assert cases(settings).get(case.id).status == "open"  # type: ignore[union-attr]
+    menu = intruder.last_reply()
+    emulator.push_callback(intruder.user, menu, f"case:close:{case.id}")
+    await emulator.settle_any(quiet=0.5, timeout=3, allow_none=True)
+    assert cases(settings).get(case.id).status == "open"  # type: ignore[union-attr]
+    assert emulator.callback_answers[-1].show_alert
+    assert not any(m.copied_from and m.copied_from[0] == intruder.chat_id for m in emulator.sent)
+
+
+async def test_a_deleted_topic_is_recreated_and_the_case_goes_on(
+    bot: WelkomApplication, emulator: BotApiEmulator, forum: FakeChat, content: Content, settings: Settings
+) -> None:
+    karim = Resident(emulator, "Karim", language_code="fr")
+    await ask_for_a_person(karim, content, "fr")
+    case = cases(settings).open_case_of(karim.id)
+    assert case is not None and case.thread_id is not None
+    emulator.delete_topic(forum, case.thread_id)
+    await karim.says("vous êtes là ?", expect_reply=False)
+    await emulator.settle_any([forum], quiet=0.5, timeout=5)
+    moved = cases(settings).get(case.id)
+    assert moved is not None and moved.thread_id not in (None, case.thread_id)
+    texts = [m.text for m in Caseworker(emulator, forum, "Els").topic_messages(moved.thread_id)]  # type: ignore[arg-type]
+    assert any(text == "vous êtes là ?" for text in texts)
+    assert any(content.staff["topic_recreated"] == text for text in texts)
+
+
+async def test_a_resident_who_blocked_the_bot_is_marked_and_the_caseworker_told(
+    bot: WelkomApplication, emulator: BotApiEmulator, forum: FakeChat, content: Content, settings: Settings
+) -> None:
+    ayse = Resident(emulator, "Ayşe", language_code="tr")
+    await ask_for_a_person(ayse, content, "tr")
+    case = cases(settings).open_case_of(ayse.id)
+    assert case is not None and case.thread_id is not None
+    ayse.user.blocked = True
+    els = Caseworker(emulator, forum, "Els")
+    await els.writes_in(case.thread_id, "Merhaba, size yardım edebilirim.")
+    assert any(m.text == content.staff["resident_blocked"] for m in els.topic_messages(case.thread_id))
+    blocked = (
+        Storage(settings.database_path)
+        .db.execute("SELECT blocked FROM residents WHERE id = ?", [ayse.id])
+        .fetchone()
+    )
+    assert blocked == (1,)
+
+
+async def test_a_restart_in_the_middle_of_a_case_loses_nothing_and_relays_nothing_twice(
+    bot: WelkomApplication, emulator: BotApiEmulator, forum: FakeChat, content: Content, settings: Settings
+) -> None:
+    noor = Resident(emulator, "Noor", language_code="ar")
+    await ask_for_a_person(noor, content, "ar")
+    case = cases(settings).open_case_of(noor.id)
+    assert case is not None and case.thread_id is not None
+    await noor.says("رسالتي الأولى", expect_reply=False)
+    await bot.updater.stop()  # type: ignore[union-attr]
+    await bot.stop()
+    async with running_bot(settings):
+        first = emulator.messages_from(noor.user)[-1]
+        emulator.push_update("message", first)  # the same message delivered again after the crash
+        await noor.says("رسالتي الثانية", expect_reply=False)
+        await emulator.settle_any([forum], quiet=0.5, timeout=5)
+        copies = [m.text for m in Caseworker(emulator, forum).topic_messages(case.thread_id) if m.copied_from]
+        assert copies.count("رسالتي الأولى") == 1 and copies.count("رسالتي الثانية") == 1
+    await bot.start()
+    await bot.updater.start_polling(poll_interval=0, timeout=1)  # type: ignore[union-attr]
