@@ -86,3 +86,8 @@ def remember_privacy_notice(db: Database) -> None:
     db.table("residents").add_column("notice_shown", int, not_null_default=0)
     db.table("cases").create_index(["status", "closed_at"])
     db.table("conversation_log").create_index(["created_at"])
+
+
+@migrations()
+def remember_processed_updates(db: Database) -> None:
+    db.table("processed_updates").create({"update_id": int, "seen_at": str}, pk="update_id")

@@ -66,4 +66,5 @@ class DataRights:
             cases = self.db.execute(
                 "DELETE FROM cases WHERE status = 'closed' AND closed_at < ?", [cutoff]
             ).rowcount
+            self.db.execute("DELETE FROM processed_updates WHERE seen_at < ?", [cutoff])
         return {"conversation_turns": turns, "closed_cases": cases}

@@ -70,6 +70,15 @@ class Storage:
         row = self.db.table("residents").get(resident_id)
         return Resident(row["id"], row["language"], row["first_seen"], row["last_seen"])
 
+    def first_delivery(self, update_id: int) -> bool:
+        """True the first time an update id is seen; Telegram may deliver an update again after a crash."""
+        with self.db.atomic():
+            cursor = self.db.execute(
+                "INSERT OR IGNORE INTO processed_updates (update_id, seen_at) VALUES (?, ?)",
+                [update_id, _now()],
+            )
+        return cursor.rowcount == 1
+
     def notice_shown(self, resident_id: int) -> bool:
         """True the first time only: the privacy notice is then due."""
         with self.db.atomic():

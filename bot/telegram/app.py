@@ -15,6 +15,7 @@ from telegram.ext import (
     CallbackQueryHandler,
     ContextTypes,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -77,6 +78,7 @@ def build_application(settings: Settings) -> WelkomApplication:
     # then the staff group. Case card buttons come before resident buttons: their data starts "case:".
     # Messages in other groups match none of these, so the assistant stays silent there.
     staff_group = filters.Chat(chat_id=settings.staff_chat_id or [])
+    application.add_handler(TypeHandler(Update, handlers.skip_redelivered), group=-1)
     application.add_handlers(
         [
             MessageHandler(PRIVATE_MESSAGE & filters.TEXT, handlers.on_message),

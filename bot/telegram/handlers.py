@@ -4,10 +4,26 @@ from __future__ import annotations
 
 from telegram import Message, Update
 from telegram.constants import ChatType
+from telegram.error import Forbidden
+from telegram.ext import ApplicationHandlerStop
 
-from bot.core.messages import Incoming, Kind
+from bot.core.messages import Incoming, Kind, Turn
 from bot.telegram.context import WelkomContext
 from bot.telegram.render import send_turn
+
+
+async def skip_redelivered(update: Update, context: WelkomContext) -> None:
+    """Runs before every handler: an update seen before (a redelivery after a crash) is dropped."""
+    if not context.services.storage.first_delivery(update.update_id):
+        raise ApplicationHandlerStop
+
+
+async def answer(context: WelkomContext, chat_id: int, turn: Turn, pressed: Message | None = None) -> None:
+    """Send the turn; a resident who blocked the bot is marked so nobody keeps writing to them."""
+    try:
+        await send_turn(context.bot, chat_id, turn, pressed)
+    except Forbidden:
+        context.cases.set_blocked(chat_id, blocked=True)
 
 
 async def on_message(update: Update, context: WelkomContext) -> None:
@@ -17,7 +33,7 @@ async def on_message(update: Update, context: WelkomContext) -> None:
         return
     event = Incoming.message(user.id, message.text, user.language_code)
     turn = await context.services.conversation.handle(event)
-    await send_turn(context.bot, message.chat_id, turn)
+    await answer(context, message.chat_id, turn)
     await context.topics.after_turn(turn, message)
 
 
@@ -32,7 +48,7 @@ async def on_button(update: Update, context: WelkomContext) -> None:
         return
     event = Incoming(user.id, Kind.BUTTON, query.data or "", user.language_code)
     turn = await context.services.conversation.handle(event)
-    await send_turn(context.bot, pressed.chat_id if pressed else user.id, turn, pressed)
+    await answer(context, pressed.chat_id if pressed else user.id, turn, pressed)
     await context.topics.after_turn(turn, None)
 
 
@@ -43,5 +59,5 @@ async def on_unsupported(update: Update, context: WelkomContext) -> None:
         return
     event = Incoming(user.id, Kind.UNSUPPORTED, client_language=user.language_code)
     turn = await context.services.conversation.handle(event)
-    await send_turn(context.bot, message.chat_id, turn)
+    await answer(context, message.chat_id, turn)
     await context.topics.after_turn(turn, message)
