@@ -167,6 +167,11 @@ class EmulatorDriver(ChatsDriver):
         self.mark(message.chat_id)
         return self.world.enqueue("callback_query", query)
 
+    def redeliver(self, update_id: int) -> None:
+        """Deliver an earlier update again, same update_id (a redelivery after a crash)."""
+        update = next(u for u in self.world.history if u["update_id"] == update_id)
+        self.world.redeliver(update)
+
     def push_update(self, kind: str, payload: dict[str, Any]) -> int:
         """Queue any other update, e.g. push_update("my_chat_member", {...})."""
         return self.world.enqueue(kind, payload)

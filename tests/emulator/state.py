@@ -60,6 +60,7 @@ class World:
         # Every send / edit / delete by the bot, in order: (kind, record).
         self.activity: list[tuple[str, SentMessage]] = []
         self.updates: list[dict[str, Any]] = []  # pushed and not yet confirmed
+        self.history: list[dict[str, Any]] = []  # every update ever pushed
         self.last_update_id = 700_000_000
         self.delivered_update_id = 0  # highest update_id handed to the bot
         self.allowed_updates: list[str] | None = None
@@ -137,9 +138,18 @@ class World:
     def enqueue(self, kind: str, payload: dict[str, Any]) -> int:
         self.last_update_id += 1
         # A snapshot: later edits of the stored message must not change a queued update.
-        self.updates.append({"update_id": self.last_update_id, kind: copy.deepcopy(payload)})
+        update = {"update_id": self.last_update_id, kind: copy.deepcopy(payload)}
+        self.updates.append(update)
+        self.history.append(copy.deepcopy(update))
         self.changed.fire()
         return self.last_update_id
+
+    def redeliver(self, update: dict[str, Any]) -> None:
+        """Queue an update again with its own update_id, as Telegram does when a bot crashed before
+        confirming it."""
+        self.updates.append(copy.deepcopy(update))
+        self.updates.sort(key=lambda queued: queued["update_id"])
+        self.changed.fire()
 
     def confirm(self, offset: int | None) -> None:
         """Forget updates confirmed by a getUpdates offset (negative: keep the last -offset)."""
