@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.cases import Cases
-from bot.content import load_content
+from bot.content import Content, ContentError, load_content
 from bot.content.reload import ContentReloader
 from bot.core.conversation import Conversation, Thresholds
 from bot.core.handoff import Handoff
@@ -19,6 +21,8 @@ from bot.nlu.rasa_server import RasaServer, ensure_model, is_serving
 from bot.privacy import DataRights
 from bot.settings import Settings
 from bot.storage import Storage
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -37,7 +41,7 @@ class Services:
 
 def open_services(settings: Settings, handoff_enabled: bool) -> Services:
     """Everything the core needs; `handoff_enabled` when caseworkers can take over (staff group, console)."""
-    content = load_content(settings.content_dir, settings.flows_dir)
+    content = load_last_good_content(settings)
     storage = Storage(settings.database_path)
     nlu = RasaNlu(settings.effective_rasa_url, settings.rasa_timeout_seconds)
     detector = LanguageDetection(content.languages)
@@ -47,6 +51,27 @@ def open_services(settings: Settings, handoff_enabled: bool) -> Services:
     conversation = Conversation(content, storage, nlu, detector, thresholds(settings), handoff, privacy)
     reloader = ContentReloader(settings.content_dir, settings.flows_dir, conversation.use_content)
     return Services(settings, storage, cases, nlu, conversation, reloader)
+
+
+def load_last_good_content(settings: Settings) -> Content:
+    """The content as staff left it; if that is broken, the copy that last passed the check.
+
+    Every successful load refreshes the copy under the data folder, so a half-written file at start-up
+    never takes the assistant down once it has started well before."""
+    snapshot = Path(settings.database_path).parent / "last-good-content"
+    try:
+        content = load_content(settings.content_dir, settings.flows_dir)
+    except ContentError as error:
+        if not (snapshot / "content").exists():
+            raise
+        log.error("content refused at start-up, serving the last good copy instead:\n%s", error)
+        return load_content(snapshot / "content", snapshot / "flows")
+    if str(settings.database_path) != ":memory:":
+        for source, name in ((settings.content_dir, "content"), (settings.flows_dir, "flows")):
+            if source.exists():
+                shutil.rmtree(snapshot / name, ignore_errors=True)
+                shutil.copytree(source, snapshot / name)
+    return content
 
 
 def thresholds(settings: Settings) -> Thresholds:
