@@ -141,12 +141,10 @@ def run_telegram(settings: Settings) -> int:
         return 2
     application = build_application(settings)
     if settings.telegram_mode == "webhook":
-        application.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            webhook_url=settings.webhook_url,
-            secret_token=settings.webhook_secret or None,
-        )
+        from bot.telegram.webhook import serve_webhook
+
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(serve_webhook(application, settings, asyncio.Event()))
     else:
         application.run_polling()
     return 0

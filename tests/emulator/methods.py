@@ -89,9 +89,19 @@ async def delete_webhook(world: World, params: Params) -> Any:
     return True
 
 
+@method("setWebhook")
+async def set_webhook(world: World, params: Params) -> Any:
+    url = str(params.get("url") or "")
+    if url and not url.startswith("https://"):
+        raise ApiError.bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+    world.webhook = {"url": url, "secret_token": params.get("secret_token")}
+    return True
+
+
 @method("getWebhookInfo")
 async def get_webhook_info(world: World, params: Params) -> Any:
-    return {"url": "", "has_custom_certificate": False, "pending_update_count": len(world.updates)}
+    url = world.webhook.get("url", "")
+    return {"url": url, "has_custom_certificate": False, "pending_update_count": len(world.updates)}
 
 
 def _commands_key(params: Params) -> tuple[str, str]:

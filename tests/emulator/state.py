@@ -61,6 +61,7 @@ class World:
         self.activity: list[tuple[str, SentMessage]] = []
         self.updates: list[dict[str, Any]] = []  # pushed and not yet confirmed
         self.history: list[dict[str, Any]] = []  # every update ever pushed
+        self.webhook: dict[str, Any] = {}  # what setWebhook was told
         self.last_update_id = 700_000_000
         self.delivered_update_id = 0  # highest update_id handed to the bot
         self.allowed_updates: list[str] | None = None

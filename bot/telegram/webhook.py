@@ -1,0 +1,73 @@
+"""Webhook mode: Telegram posts updates here (checked against the secret token); /health for monitoring."""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+from typing import Any
+
+from aiohttp import web
+from telegram import Update
+
+from bot.nlu.rasa_server import is_serving
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+UPDATES_PATH = "/telegram"
+HEALTH_PATH = "/health"
+
+
+def webhook_app(application: Any, settings: Settings) -> web.Application:
+    """Routes: POST /telegram (only with the right secret token) and GET /health."""
+
+    async def receive(request: web.Request) -> web.Response:
+        sent = request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(sent.encode(), settings.webhook_secret.encode()):
+            log.warning("webhook call without the right secret token refused")
+            return web.Response(status=403)
+        try:
+            update = Update.de_json(await request.json(), application.bot)
+        except ValueError:
+            return web.Response(status=400)
+        await application.update_queue.put(update)
+        return web.Response(status=200)
+
+    async def health(request: web.Request) -> web.Response:
+        nlu = await asyncio.to_thread(is_serving, settings.effective_rasa_url)
+        status = {"bot": application.running, "nlu": nlu}
+        return web.json_response(status, status=200 if application.running else 503)
+
+    app = web.Application()
+    app.router.add_post(UPDATES_PATH, receive)
+    app.router.add_get(HEALTH_PATH, health)
+    return app
+
+
+async def serve_webhook(application: Any, settings: Settings, stop: asyncio.Event) -> None:
+    """Run the bot behind our own web server until `stop` is set (the custom-webhook pattern of PTB)."""
+    if not settings.webhook_secret:
+        raise ValueError("WEBHOOK_SECRET must be set in webhook mode")
+    runner = web.AppRunner(webhook_app(application, settings))
+    await runner.setup()
+    site = web.TCPSite(runner, settings.webhook_listen, settings.webhook_port)
+    await application.initialize()
+    if application.post_init is not None:
+        await application.post_init(application)
+    await application.bot.set_webhook(
+        url=settings.webhook_url.rstrip("/") + UPDATES_PATH,
+        secret_token=settings.webhook_secret,
+        allowed_updates=Update.ALL_TYPES,
+    )
+    await application.start()
+    await site.start()
+    try:
+        await stop.wait()
+    finally:
+        await runner.cleanup()
+        await application.stop()
+        await application.shutdown()
+        if application.post_shutdown is not None:
+            await application.post_shutdown(application)
