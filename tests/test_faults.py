@@ -135,3 +135,17 @@ def test_a_broken_content_file_at_start_up_falls_back_to_the_last_good_content(
         open_services(settings, handoff_enabled=False)
     good.storage.close()
     fallback.storage.close()
+
+
+async def test_logs_hold_neither_message_text_nor_telegram_ids(
+    bot: WelkomApplication, emulator: BotApiEmulator, rasa: RasaProxy, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("INFO")
+    private = Resident(emulator, "Private", language_code="en")
+    await private.says("my secret landlord problem on Kerkstraat 12")
+    await rasa.set_mode("down")
+    await private.says("another private sentence about my visa")
+    await rasa.set_mode("up")
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "Kerkstraat" not in logged and "private sentence" not in logged
+    assert str(private.id) not in logged
