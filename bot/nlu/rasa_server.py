@@ -59,15 +59,15 @@ def train(nlu_dir: Path, rasa_venv: Path, model: Path) -> None:
     started = time.monotonic()
     subprocess.run(
         [
-            str(rasa_venv / "bin" / "rasa"),
+            str(rasa_venv.resolve() / "bin" / "rasa"),
             "train",
             "nlu",
             "--config",
-            str(nlu_dir / "config.yml"),
+            str(nlu_dir.resolve() / "config.yml"),
             "--nlu",
-            str(nlu_dir / "data"),
+            str(nlu_dir.resolve() / "data"),
             "--out",
-            str(nlu_dir / "models"),
+            str(model.parent.resolve()),
             "--fixed-model-name",
             model.name.removesuffix(".tar.gz"),
         ],
@@ -82,8 +82,8 @@ class RasaServer:
     """`rasa run --enable-api` as a child process, serving one model on 127.0.0.1."""
 
     def __init__(self, model: Path, rasa_venv: Path, port: int, log_file: Path) -> None:
-        self.model = model
-        self.rasa_venv = rasa_venv
+        self.model = model.resolve()
+        self.rasa_venv = rasa_venv.resolve()
         self.port = port
         self.log_file = log_file
         self.url = f"http://127.0.0.1:{port}"

@@ -24,15 +24,15 @@ def test_language(model: Path, test_file: Path, rasa_venv: Path, out_dir: Path) 
     out_dir.mkdir(parents=True, exist_ok=True)
     subprocess.run(
         [
-            str(rasa_venv / "bin" / "rasa"),
+            str(rasa_venv.resolve() / "bin" / "rasa"),
             "test",
             "nlu",
             "--nlu",
-            str(test_file),
+            str(test_file.resolve()),
             "--model",
-            str(model),
+            str(model.resolve()),
             "--out",
-            str(out_dir),
+            str(out_dir.resolve()),
         ],
         check=True,
         env=rasa_environment(),
