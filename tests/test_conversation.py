@@ -9,19 +9,11 @@ from bot.core.bidi import LEFT_TO_RIGHT_ISOLATE, RIGHT_TO_LEFT_MARK
 from bot.core.conversation import Conversation, Thresholds
 from bot.nlu import RasaNlu
 from bot.storage import Storage
+from tests.auxil.acceptance import ACCEPTANCE
 from tests.auxil.core_resident import CoreResident
 from tests.auxil.variants import variant
 
 pytestmark = pytest.mark.rasa
-
-ACCEPTANCE = [
-    ("ik zoek een sociale woning", "nl", "housing_social"),
-    ("where can I learn Dutch?", "en", "dutch_course"),
-    ("je veux m'inscrire dans un club de foot", "fr", "clubs_sport"),
-    ("أين يمكنني تسجيل عنواني؟", "ar", "register_address"),
-    ("Hollandaca kursu nerede?", "tr", "dutch_course"),
-    ("де записатися на курси нідерландської?", "uk", "dutch_course"),
-]
 
 
 @pytest.mark.parametrize(("question", "language", "intent"), ACCEPTANCE)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cases import Cases
+from bot.cases import Case, Cases
 from bot.content import Content
 from bot.settings import PROJECT_ROOT, Settings
 from bot.storage import Storage
@@ -69,6 +69,14 @@ def cases(settings: Settings) -> Cases:
     return Cases(Storage(settings.database_path))
 
 
+async def case_of(resident: Resident, content: Content, language: str, settings: Settings) -> Case:
+    """The resident asks for a person and agrees; their case, with its topic."""
+    await ask_for_a_person(resident, content, language)
+    case = cases(settings).open_case_of(resident.id)
+    assert case is not None and case.thread_id is not None
+    return case
+
+
 async def ask_for_a_person(resident: Resident, content: Content, language: str) -> None:
     await resident.says("/menu")
     await resident.presses(content.text(language, "topic.person"))
@@ -81,9 +89,7 @@ async def test_a_full_case_from_request_to_rating_in_arabic(
 ) -> None:
     amina = Resident(emulator, "Amina", language_code="ar")
     els = Caseworker(emulator, forum, "Els")
-    await ask_for_a_person(amina, content, "ar")
-    case = cases(settings).open_case_of(amina.id)
-    assert case is not None and case.thread_id is not None
+    case = await case_of(amina, content, "ar", settings)
     topic = emulator.topic(forum, case.thread_id)
     assert topic.name.startswith(f"#{case.id} · AR")
     card = els.topic_messages(case.thread_id)[0]
@@ -185,9 +191,7 @@ async def test_a_deleted_topic_is_recreated_and_the_case_goes_on(
     bot: WelkomApplication, emulator: BotApiEmulator, forum: FakeChat, content: Content, settings: Settings
 ) -> None:
     karim = Resident(emulator, "Karim", language_code="fr")
-    await ask_for_a_person(karim, content, "fr")
-    case = cases(settings).open_case_of(karim.id)
-    assert case is not None and case.thread_id is not None
+    case = await case_of(karim, content, "fr", settings)
     emulator.delete_topic(forum, case.thread_id)
     await karim.says("vous êtes là ?", expect_reply=False)
     await emulator.settle_any([forum], quiet=0.5, timeout=5)
@@ -202,9 +206,7 @@ async def test_a_resident_who_blocked_the_bot_is_marked_and_the_caseworker_told(
     bot: WelkomApplication, emulator: BotApiEmulator, forum: FakeChat, content: Content, settings: Settings
 ) -> None:
     ayse = Resident(emulator, "Ayşe", language_code="tr")
-    await ask_for_a_person(ayse, content, "tr")
-    case = cases(settings).open_case_of(ayse.id)
-    assert case is not None and case.thread_id is not None
+    case = await case_of(ayse, content, "tr", settings)
     ayse.user.blocked = True
     els = Caseworker(emulator, forum, "Els")
     await els.writes_in(case.thread_id, "Merhaba, size yardım edebilirim.")
@@ -221,9 +223,7 @@ async def test_a_restart_in_the_middle_of_a_case_loses_nothing_and_relays_nothin
     bot: WelkomApplication, emulator: BotApiEmulator, forum: FakeChat, content: Content, settings: Settings
 ) -> None:
     noor = Resident(emulator, "Noor", language_code="ar")
-    await ask_for_a_person(noor, content, "ar")
-    case = cases(settings).open_case_of(noor.id)
-    assert case is not None and case.thread_id is not None
+    case = await case_of(noor, content, "ar", settings)
     await noor.says("رسالتي الأولى", expect_reply=False)
     await bot.updater.stop()  # type: ignore[union-attr]
     await bot.stop()

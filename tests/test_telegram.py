@@ -11,6 +11,7 @@ from bot.content import Content
 from bot.settings import Settings
 from bot.storage import Storage
 from bot.telegram.app import WelkomApplication
+from tests.auxil.acceptance import ACCEPTANCE
 from tests.auxil.resident import Resident
 from tests.auxil.running_bot import running_bot, telegram_settings
 from tests.emulator import BotApiEmulator
@@ -83,14 +84,7 @@ async def test_a_question_gets_the_answer_a_venue_feedback_buttons_and_the_way_b
 
 @pytest.mark.parametrize(
     ("question", "language", "intent"),
-    [
-        ("ik zoek een sociale woning", "nl", "housing_social"),
-        ("where can I learn Dutch?", "en", "dutch_course"),
-        ("je veux m'inscrire dans un club de foot", "fr", "clubs_sport"),
-        ("أين يمكنني تسجيل عنواني؟", "ar", "register_address"),
-        ("Hollandaca kursu nerede?", "tr", "dutch_course"),
-        ("де записатися на курси нідерландської?", "uk", "dutch_course"),
-    ],
+    ACCEPTANCE,
 )
 async def test_residents_writing_in_six_languages_get_the_answer_in_their_language(
     bot: WelkomApplication,
