@@ -57,6 +57,7 @@ class Cases:
     """Cases and the messages relayed in them, in the assistant's SQLite file."""
 
     def __init__(self, storage: Storage) -> None:
+        self.storage = storage
         self.db = storage.db
 
     def _one(self, sql: str, params: list[Any]) -> Case | None:
@@ -84,7 +85,7 @@ class Cases:
         )
 
     def open(self, resident_id: int, language: str, urgent: bool, reason: str, intents: list[str]) -> Case:
-        with self.db.atomic():
+        with self.storage.write():
             table = self.db.table("cases").insert(
                 {
                     "resident_id": resident_id,
@@ -101,7 +102,7 @@ class Cases:
         return case
 
     def reopen(self, case_id: int, urgent: bool) -> Case:
-        with self.db.atomic():
+        with self.storage.write():
             self.db.execute(
                 "UPDATE cases SET status = 'open', closed_at = NULL, urgent = MAX(urgent, ?) WHERE id = ?",
                 [int(urgent), case_id],
@@ -111,14 +112,14 @@ class Cases:
         return case
 
     def set_topic(self, case_id: int, thread_id: int, card_message_id: int) -> None:
-        with self.db.atomic():
+        with self.storage.write():
             self.db.table("cases").update(
                 case_id, {"thread_id": thread_id, "card_message_id": card_message_id}
             )
 
     def claim(self, case_id: int, caseworker_id: int, name: str) -> bool:
         """True when this caseworker now holds the case (it was free, or already theirs)."""
-        with self.db.atomic():
+        with self.storage.write():
             cursor = self.db.execute(
                 "UPDATE cases SET claimed_by = ?, claimed_by_name = ? "
                 "WHERE id = ? AND status = 'open' AND (claimed_by IS NULL OR claimed_by = ?)",
@@ -127,7 +128,7 @@ class Cases:
         return cursor.rowcount == 1
 
     def close(self, case_id: int) -> bool:
-        with self.db.atomic():
+        with self.storage.write():
             cursor = self.db.execute(
                 "UPDATE cases SET status = 'closed', closed_at = ? WHERE id = ? AND status = 'open'",
                 [_now().isoformat(timespec="seconds"), case_id],
@@ -135,7 +136,7 @@ class Cases:
         return cursor.rowcount == 1
 
     def rate(self, case_id: int, resident_id: int, rating: int) -> bool:
-        with self.db.atomic():
+        with self.storage.write():
             cursor = self.db.execute(
                 "UPDATE cases SET rating = ? WHERE id = ? AND resident_id = ? AND status = 'closed'",
                 [rating, case_id, resident_id],
@@ -149,7 +150,7 @@ class Cases:
 
     def begin_relay(self, case_id: int, sender: str, text: str, source_message_id: int) -> int | None:
         """The row of a message to relay now, or None when it was delivered before (a redelivered update)."""
-        with self.db.atomic():
+        with self.storage.write():
             self.db.execute(
                 "INSERT OR IGNORE INTO case_messages (case_id, sender, text, source_message_id, delivered, "
                 "created_at) VALUES (?, ?, ?, ?, 0, ?)",
@@ -165,7 +166,7 @@ class Cases:
         return None if rows[0]["delivered"] else int(rows[0]["id"])
 
     def mark_delivered(self, message_id: int, copy_message_id: int | None) -> None:
-        with self.db.atomic():
+        with self.storage.write():
             self.db.table("case_messages").update(
                 message_id, {"delivered": 1, "copy_message_id": copy_message_id}
             )
@@ -192,5 +193,5 @@ class Cases:
         return list(self.db.query("SELECT * FROM case_messages WHERE case_id = ? ORDER BY id", [case_id]))
 
     def set_blocked(self, resident_id: int, blocked: bool) -> None:
-        with self.db.atomic():
+        with self.storage.write():
             self.db.table("residents").update(resident_id, {"blocked": int(blocked)})

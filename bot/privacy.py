@@ -11,6 +11,7 @@ from bot.storage import Storage
 
 class DataRights:
     def __init__(self, storage: Storage) -> None:
+        self.storage = storage
         self.db = storage.db
 
     def _rows(self, sql: str, params: list[Any]) -> list[dict[str, Any]]:
@@ -44,7 +45,7 @@ class DataRights:
 
     def forget(self, resident_id: int) -> None:
         """Delete everything about the resident, case transcripts included, in one transaction."""
-        with self.db.atomic():
+        with self.storage.write():
             self.db.execute(
                 "DELETE FROM case_messages WHERE case_id IN (SELECT id FROM cases WHERE resident_id = ?)",
                 [resident_id],
@@ -57,7 +58,7 @@ class DataRights:
     def apply_retention(self, days: int, now: datetime | None = None) -> dict[str, int]:
         """Delete conversation turns and closed cases older than `days`; returns what was deleted."""
         cutoff = ((now or datetime.now(UTC)) - timedelta(days=days)).isoformat(timespec="seconds")
-        with self.db.atomic():
+        with self.storage.write():
             old_turns = "SELECT id FROM conversation_log WHERE created_at < ?"
             self.db.execute(f"DELETE FROM feedback WHERE log_id IN ({old_turns})", [cutoff])
             turns = self.db.execute("DELETE FROM conversation_log WHERE created_at < ?", [cutoff]).rowcount

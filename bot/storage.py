@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -55,10 +57,22 @@ class Storage:
     def close(self) -> None:
         self.db.close()
 
+    @contextmanager
+    def write(self) -> Iterator[None]:
+        """A write transaction that takes the write lock first: a busy database is waited for (up to
+        the connection timeout) instead of failing halfway through."""
+        self.db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.conn.execute("ROLLBACK")
+            raise
+        self.db.conn.execute("COMMIT")
+
     def touch_resident(self, resident_id: int) -> Resident:
         """Return the resident, creating them on first contact, and note that they were seen."""
         now = _now()
-        with self.db.atomic():
+        with self.write():
             self.db.execute(
                 "INSERT INTO residents (id, first_seen, last_seen) VALUES (?, ?, ?) "
                 "ON CONFLICT(id) DO UPDATE SET last_seen = excluded.last_seen",
@@ -72,7 +86,7 @@ class Storage:
 
     def first_delivery(self, update_id: int) -> bool:
         """True the first time an update id is seen; Telegram may deliver an update again after a crash."""
-        with self.db.atomic():
+        with self.write():
             cursor = self.db.execute(
                 "INSERT OR IGNORE INTO processed_updates (update_id, seen_at) VALUES (?, ?)",
                 [update_id, _now()],
@@ -81,19 +95,19 @@ class Storage:
 
     def notice_shown(self, resident_id: int) -> bool:
         """True the first time only: the privacy notice is then due."""
-        with self.db.atomic():
+        with self.write():
             cursor = self.db.execute(
                 "UPDATE residents SET notice_shown = 1 WHERE id = ? AND notice_shown = 0", [resident_id]
             )
         return cursor.rowcount == 0
 
     def set_language(self, resident_id: int, language: str) -> None:
-        with self.db.atomic():
+        with self.write():
             self.db.table("residents").update(resident_id, {"language": language})
 
     def log_turn(self, turn: LoggedTurn) -> int:
         """Store one turn of a conversation and return its id (used by the feedback buttons)."""
-        with self.db.atomic():
+        with self.write():
             table = self.db.table("conversation_log").insert(
                 {
                     "resident_id": turn.resident_id,
@@ -119,7 +133,7 @@ class Storage:
         )
         if not rows:
             return False
-        with self.db.atomic():
+        with self.write():
             self.db.table("feedback").upsert(
                 {
                     "log_id": log_id,

@@ -149,3 +149,15 @@ async def test_logs_hold_neither_message_text_nor_telegram_ids(
     logged = "\n".join(record.getMessage() for record in caplog.records)
     assert "Kerkstraat" not in logged and "private sentence" not in logged
     assert str(private.id) not in logged
+
+
+async def test_an_edited_message_outside_a_case_is_ignored_quietly(
+    bot: WelkomApplication, emulator: BotApiEmulator
+) -> None:
+    pieter = Resident(emulator, "Pieter", language_code="nl")
+    await pieter.says("waar is het stadhuis")
+    count = len(pieter.replies)
+    await pieter.edits("waar is het stadhuis van Mechelen")
+    await emulator.settle(pieter.chat_id, quiet=0.5, timeout=2, allow_none=True)
+    assert len(pieter.replies) == count
+    assert not [error for error in emulator.errors if not error.injected]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -232,3 +232,17 @@ async def test_the_console_handles_a_case_end_to_end(
     assert content.phrases["look_into_it"]["nl"] in texts
     assert any(content.text("nl", "case_closed") in text for text in texts)
     assert desk.cases.get(case.id).status == "closed"  # type: ignore[union-attr]
+
+
+async def test_during_office_hours_unclaimed_cases_waiting_too_long_are_reminded_once(
+    conversation: Conversation, content: Content, desk: CaseDesk
+) -> None:
+    await open_case(conversation, content, 52, "nl")
+    taken = await open_case(conversation, content, 53, "en")
+    claimed = desk.cases.open_case_of(taken.id)
+    assert claimed is not None
+    desk.claim(claimed, caseworker_id=7, name="Jan")
+    later = datetime.now(UTC) + timedelta(hours=1)
+    waiting = [case.resident_id for case in desk.waiting_too_long(later, minutes=30)]
+    assert 52 in waiting and 53 not in waiting
+    assert desk.waiting_too_long(datetime.now(UTC), minutes=30) == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.migrations import migrations
 from bot.storage import LoggedTurn, Storage
 
 
@@ -50,6 +51,26 @@ def test_migrations_run_once_on_an_existing_database(tmp_path: Path) -> None:
     path = tmp_path / "welkom.db"
     Storage(path).close()
     store = Storage(path)
-    applied = list(store.db.query("SELECT name FROM _sqlite_migrations"))
-    assert len(applied) == 1
+    applied = [migration.name for migration in migrations.applied(store.db)]
+    assert len(applied) == len(set(applied)) == 4
+    assert migrations.pending(store.db) == []
+    store.close()
+
+
+def test_a_write_waits_for_a_busy_database_instead_of_failing(tmp_path: Path) -> None:
+    import sqlite3
+    import threading
+    import time
+
+    path = tmp_path / "welkom.db"
+    store = Storage(path)
+    store.touch_resident(5)
+    other = sqlite3.connect(path, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")  # another writer holds the lock for a moment
+    threading.Timer(1.0, other.commit).start()
+    started = time.monotonic()
+    log_id = store.log_turn(turn(5, "geschreven terwijl de database bezet was"))
+    assert time.monotonic() - started >= 0.9
+    assert store.turns(5)[-1]["id"] == log_id
+    other.close()
     store.close()

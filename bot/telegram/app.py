@@ -25,6 +25,7 @@ from bot.services import Services, open_services
 from bot.settings import Settings
 from bot.telegram import handlers, staff
 from bot.telegram.context import WelkomContext
+from bot.telegram.ordering import PerChatOrder
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +64,7 @@ def build_application(settings: Settings) -> WelkomApplication:
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.telegram_base_file_url)
         .context_types(ContextTypes(context=WelkomContext))
+        .concurrent_updates(PerChatOrder())
         .rate_limiter(
             AIORateLimiter(
                 overall_max_rate=settings.telegram_overall_max_rate,
