@@ -62,3 +62,11 @@ $(RASA_VENV)/.installed: requirements/rasa.lock
 # docker-compose validates docker-compose.yml in the tests; no Docker engine is needed for that.
 docker-compose:
 	@command -v docker-compose >/dev/null || { apt-get update -qq && apt-get install -y -qq docker-compose >/dev/null; }
+
+.PHONY: bench bench-smoke
+
+bench: install ## benchmarks on this machine (about 15 minutes): bench/results/*.json, docs/benchmarks.md
+	$(VENV)/bin/python -m bench
+
+bench-smoke: install ## the benchmark harness with tiny sizes, into bench/results/smoke/
+	$(VENV)/bin/python -m bench --smoke --results bench/results/smoke --docs bench/results/smoke
