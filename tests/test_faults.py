@@ -161,3 +161,42 @@ async def test_an_edited_message_outside_a_case_is_ignored_quietly(
     await emulator.settle(pieter.chat_id, quiet=0.5, timeout=2, allow_none=True)
     assert len(pieter.replies) == count
     assert not [error for error in emulator.errors if not error.injected]
+
+
+async def test_a_telegram_timeout_is_not_retried_so_the_reply_is_never_doubled(  # see docs/privacy.md
+    bot: WelkomApplication, emulator: BotApiEmulator, content: Content
+) -> None:
+    title = content.answers["health_care"].texts["en"].title
+    mo = Resident(emulator, "Mo", language_code="en", timeout=20)
+    await mo.says("/menu")
+    emulator.slow_next("sendMessage", 7)  # longer than python-telegram-bot's 5 s read timeout
+    await mo.says("I need a family doctor", expect_reply=False)
+    await emulator.settle(mo.chat_id, quiet=1.0, timeout=15, allow_none=True)
+    assert answers_to(mo, title) <= 1
+    replies = await mo.says("I need a family doctor please")
+    assert replies[0].text.startswith(title)
+
+
+async def test_a_forwarded_channel_post_is_read_as_text(
+    bot: WelkomApplication, emulator: BotApiEmulator, content: Content
+) -> None:
+    nadia = Resident(emulator, "Nadia", language_code="fr")
+    emulator.push_update(
+        "message",
+        {
+            "message_id": 4242,
+            "date": 1763700000,
+            "chat": {"id": nadia.chat_id, "type": "private", "first_name": "Nadia"},
+            "from": {"id": nadia.id, "is_bot": False, "first_name": "Nadia", "language_code": "fr"},
+            "forward_origin": {
+                "type": "channel",
+                "date": 1763600000,
+                "chat": {"id": -1001234, "type": "channel", "title": "Nouvelles"},
+                "message_id": 7,
+            },
+            "text": "<b>je cherche un logement social</b>",
+        },
+    )
+    replies = await emulator.settle(nadia.chat_id, quiet=0.5, timeout=10)
+    assert replies[0].text.startswith(content.answers["housing_social"].texts["fr"].title)
+    assert not [error for error in emulator.errors if not error.injected]
