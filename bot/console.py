@@ -10,15 +10,6 @@ from bot.core.casedesk import CaseDesk
 from bot.core.handoff import now
 from bot.core.messages import Reply
 
-HELP = """commands:
-  queue                  open cases, urgent first
-  show N                 the case card and the messages of case N
-  claim N                take case N
-  reply N text...        write to the resident of case N
-  send N key             send a curated answer or phrase (in the resident's language)
-  close N                close case N
-  help, quit"""
-
 CASEWORKER_ID = 1
 CASEWORKER_NAME = "Console"
 
@@ -38,7 +29,7 @@ def next_id(desk: CaseDesk, case: Case) -> int:
 
 
 def run_console(desk: CaseDesk, stdin: TextIO, stdout: TextIO) -> None:
-    stdout.write(HELP + "\n")
+    stdout.write(desk.staff("console_help") + "\n")
     for line in iter(lambda: (stdout.write("caseworker> "), stdout.flush(), stdin.readline())[2], ""):
         words = shlex.split(line) if line.strip() else []
         if not words:
@@ -53,10 +44,10 @@ def execute(desk: CaseDesk, words: list[str]) -> str:
     if command == "queue":
         return desk.queue(now())
     if command == "help" or not arguments or not arguments[0].lstrip("#").isdigit():
-        return HELP
+        return desk.staff("console_help")
     case = desk.cases.get(int(arguments[0].lstrip("#")))
     if case is None:
-        return f"no case {arguments[0]}"
+        return desk.staff("console_no_case", number=arguments[0])
     if command == "show":
         messages = [f"  {m['sender']}: {m['text']}" for m in desk.cases.messages(case.id)]
         return "\n".join([desk.card(case, now()), *messages])
@@ -72,7 +63,7 @@ def execute(desk: CaseDesk, words: list[str]) -> str:
     if command == "reply" and len(arguments) > 1:
         desk.claim(case, CASEWORKER_ID, CASEWORKER_NAME)
         queue_for_terminal(desk, case, [Reply(" ".join(arguments[1:]))])
-        return "sent"
+        return desk.staff("console_sent")
     if command == "send" and len(arguments) > 1:
         replies = desk.prepared(case, arguments[1])
         if replies is None:
@@ -83,4 +74,4 @@ def execute(desk: CaseDesk, words: list[str]) -> str:
         replies = desk.close(case)
         queue_for_terminal(desk, case, replies)
         return desk.staff("closed_by", name=CASEWORKER_NAME) if replies else desk.staff("card_closed")
-    return HELP
+    return desk.staff("console_help")

@@ -224,7 +224,9 @@ async def test_the_console_handles_a_case_end_to_end(
     assert case is not None
     assert f"#{case.id}" in execute(desk, ["queue"])
     assert "Console" in execute(desk, ["claim", str(case.id)])
-    assert execute(desk, ["reply", str(case.id), "Dag!", "Hoe kan ik helpen?"]) == "sent"
+    assert (
+        execute(desk, ["reply", str(case.id), "Dag!", "Hoe kan ik helpen?"]) == content.staff["console_sent"]
+    )
     assert "NL" in execute(desk, ["send", str(case.id), "look_into_it"])
     execute(desk, ["close", str(case.id)])
     texts = [message["text"] for message in desk.cases.undelivered(case.id, "caseworker")]
