@@ -17,7 +17,7 @@ from bot.core.handoff import Handoff
 from bot.core.language import LanguageDetection
 from bot.core.privacy import Privacy
 from bot.nlu import RasaNlu
-from bot.nlu.rasa_server import RasaServer, ensure_model, is_serving
+from bot.nlu.rasa_server import RasaServer, ensure_model, free_port, is_serving
 from bot.privacy import DataRights
 from bot.settings import Settings
 from bot.storage import Storage
@@ -93,7 +93,8 @@ def rasa_service(settings: Settings) -> Iterator[str]:
         yield settings.effective_rasa_url
         return
     log_file = Path(settings.database_path).parent / "rasa.log"
-    server = RasaServer(model, settings.rasa_venv, settings.rasa_port, log_file)
+    # Another Rasa server (an older model) may hold the usual port: then this one takes a free port.
+    server = RasaServer(model, settings.rasa_venv, free_port(settings.rasa_port), log_file)
     server.start(settings.rasa_startup_seconds)
     try:
         yield server.url

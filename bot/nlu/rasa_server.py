@@ -6,6 +6,7 @@ import fcntl
 import hashlib
 import logging
 import os
+import socket
 import subprocess
 import time
 from pathlib import Path
@@ -116,7 +117,7 @@ class RasaServer:
         while time.monotonic() < deadline:
             if self._process is not None and self._process.poll() is not None:
                 raise RuntimeError(f"the Rasa server stopped at start-up; see {self.log_file}")
-            if is_serving(self.url):
+            if is_serving(self.url, self.model):
                 log.info("Rasa server ready at %s", self.url)
                 return
             time.sleep(0.5)
@@ -153,3 +154,15 @@ def load_into_running_server(url: str, model: Path) -> bool:
     response = httpx.put(f"{url}/model", json={"model_file": str(model.resolve())}, timeout=120)
     response.raise_for_status()
     return True
+
+
+def free_port(preferred: int) -> int:
+    """`preferred` when nothing listens there, else any free port on 127.0.0.1."""
+    for port in (preferred, 0):
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return int(probe.getsockname()[1])
+    raise RuntimeError("no free port on 127.0.0.1")
