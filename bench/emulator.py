@@ -73,6 +73,8 @@ class TimedWorld(World):
         super().__init__(bot)
         self.limits = limits
         self.pushed_at: dict[int, float] = {}
+        self.handed_at: dict[int, float] = {}  # when getUpdates first gave the update to the bot
+        self.handed_again = 0  # updates given out again (the bot had not confirmed them)
         self.outgoing: list[Outgoing] = []
         self.by_chat: dict[int, list[Outgoing]] = defaultdict(list)
         self._chat_events: dict[int, asyncio.Event] = {}
@@ -82,6 +84,15 @@ class TimedWorld(World):
         update_id = super().enqueue(kind, payload)
         self.pushed_at[update_id] = now
         return update_id
+
+    def take_updates(self, limit: int) -> list[dict[str, Any]]:
+        batch = super().take_updates(limit)
+        now = time.perf_counter()
+        for update in batch:
+            if update["update_id"] in self.handed_at:
+                self.handed_again += 1
+            self.handed_at.setdefault(update["update_id"], now)
+        return batch
 
     def record(self, kind: str, record: SentMessage) -> None:
         at = _arrival.get() or time.perf_counter()

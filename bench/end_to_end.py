@@ -12,7 +12,7 @@ from typing import Any
 
 from bench.emulator import Outgoing, TelegramLimits, TimedEmulator
 from bench.nlu_proxy import NluCall, NluTimingProxy
-from bench.procs import BotProcess, RssSampler, cpu_seconds, wait_until
+from bench.procs import BotProcess, LoopLag, RssSampler, cpu_seconds, wait_until
 from bench.profile import PySpy
 from bench.scenario import Action, LoadPlan, Script, due, steady_rate
 from bench.stats import latency_summary, max_in_window, per_second
@@ -184,8 +184,10 @@ def analyse(residents: Residents, calls: list[NluCall]) -> dict[str, Any]:
     calls_by_text: dict[str, list[NluCall]] = {}
     for call in calls:
         calls_by_text.setdefault(call.text, []).append(call)
-    first, complete, text_first, nlu, overhead, lags = [], [], [], [], [], []
+    first, complete, text_first, nlu, overhead, lags, delivery = [], [], [], [], [], [], []
+    before_nlu, after_nlu = [], []
     lost = duplicates = 0
+    examples: list[dict[str, Any]] = []
     for chat_id, items in by_chat.items():
         activity = world.by_chat[chat_id]
         for number, item in enumerate(items):
@@ -196,9 +198,23 @@ def analyse(residents: Residents, calls: list[NluCall]) -> dict[str, Any]:
                 lost += 1
                 continue
             sent = [_signature(out) for out in window if out.kind == "sent"]
+            if len(sent) != len(set(sent)) and len(examples) < 5:
+                examples.append(
+                    {
+                        "step": item.step,
+                        "kind": item.kind,
+                        "text": item.text[:60],
+                        "replies": [
+                            [out.method, out.kind, out.record.text[:40], round((out.at - item.pushed) * 1000)]
+                            for out in window
+                        ],
+                    }
+                )
             duplicates += len(sent) - len(set(sent))
             latency = window[0].at - item.pushed
             first.append(latency)
+            if item.update_id in world.handed_at:
+                delivery.append(world.handed_at[item.update_id] - item.pushed)
             complete.append(window[-1].at - item.pushed)
             nlu_seconds = 0.0
             if item.kind == "text":
@@ -213,6 +229,9 @@ def analyse(residents: Residents, calls: list[NluCall]) -> dict[str, Any]:
                 )
                 if matched is not None:
                     nlu_seconds = matched.seconds
+                    after_nlu.append(window[0].at - matched.ended)
+                    if item.update_id in world.handed_at:
+                        before_nlu.append(matched.started - world.handed_at[item.update_id])
                     nlu.append(nlu_seconds)
             overhead.append(latency - nlu_seconds)
     pushed = residents.pushed
@@ -230,11 +249,15 @@ def analyse(residents: Residents, calls: list[NluCall]) -> dict[str, Any]:
         "replied": len(first),
         "lost": lost,
         "duplicates": duplicates,
+        "duplicate_examples": examples,
         "latency_first_reply": latency_summary(first),
         "latency_complete_turn": latency_summary(complete),
         "latency_text_first_reply": latency_summary(text_first),
         "nlu_call": latency_summary(nlu),
         "bot_overhead": latency_summary(overhead),
+        "update_delivery": latency_summary(delivery),
+        "bot_before_nlu": latency_summary(before_nlu),
+        "bot_after_nlu": latency_summary(after_nlu),
         "throughput_per_s": steady_rate(residents.plan, residents.started, replies),
         "offered_per_s": steady_rate(residents.plan, residents.started, [p.pushed for p in pushed]),
         "schedule_lag": latency_summary(lags),
@@ -248,6 +271,7 @@ def analyse(residents: Residents, calls: list[NluCall]) -> dict[str, Any]:
             ),
             "errors": len(world.errors),
             "too_many_requests": sum(error.error_code == 429 for error in world.errors),
+            "updates_handed_out_again": world.handed_again,
         },
     }
 
@@ -286,7 +310,12 @@ async def run_bot_load(
         calls_before = len(system.proxy.calls)
         cpu_before = cpu_seconds(startup)
         rasa_before = cpu_seconds(rasa_pid) if rasa_pid else 0.0
+        own_before = time.process_time()
+        loop_lag = LoopLag()
+        loop_lag.start()
         await residents.run()
+        lag = await loop_lag.stop()
+        own_cpu = time.process_time() - own_before
         cpu = cpu_seconds(startup) - cpu_before
         rasa_cpu = cpu_seconds(rasa_pid) - rasa_before if rasa_pid else None
         await asyncio.sleep(max(plan.quiet, 0.5))
@@ -301,6 +330,8 @@ async def run_bot_load(
     result["bot_memory"] = memory
     messages = max(len(residents.pushed), 1)
     result["bot_cpu_ms_per_message"] = round(cpu * 1000 / messages, 2)
+    result["harness_cpu_ms_per_message"] = round(own_cpu * 1000 / messages, 2)
+    result["harness_loop_lag"] = latency_summary(lag)
     result["nlu_server_cpu_ms_per_message"] = round(rasa_cpu * 1000 / messages, 2) if rasa_cpu else None
     result["bot_log_errors"] = sum(" ERROR " in line for line in log_tail.splitlines())
     texts = sum(p.kind == "text" for p in residents.pushed)

@@ -122,6 +122,9 @@ def _e2e_rows(e2e: dict[str, Any]) -> list[list[Any]]:
         _latency_row("complete turn (last message)", e2e.get("latency_complete_turn")),
         _latency_row("NLU call (proxy)", e2e.get("nlu_call")),
         _latency_row("bot overhead (reply − NLU)", e2e.get("bot_overhead")),
+        _latency_row("update available → handed to the bot by getUpdates", e2e.get("update_delivery")),
+        _latency_row("typed question: handed to the bot → NLU call", e2e.get("bot_before_nlu")),
+        _latency_row("typed question: NLU answer → first reply", e2e.get("bot_after_nlu")),
     ]
 
 
@@ -166,6 +169,10 @@ def _end_to_end(e2e: dict[str, Any]) -> list[str]:
                     ", ".join(f"{k}: {v}" for k, v in tg.get("by_method", {}).items()),
                 ],
                 ["Bot API errors (429)", f"{tg['errors']} ({tg['too_many_requests']})"],
+                [
+                    "updates handed to the bot again (not confirmed in time)",
+                    tg.get("updates_handed_out_again", "–"),
+                ],
                 ["bot RSS end / peak", f"{memory['rss_mb']} / {memory['peak_rss_mb']} MB"],
                 [
                     "CPU per message: bot / Rasa NLU server",
@@ -173,6 +180,11 @@ def _end_to_end(e2e: dict[str, Any]) -> list[str]:
                     f"{_v(e2e.get('nlu_server_cpu_ms_per_message'))} ms",
                 ],
                 ["errors in the bot log", e2e.get("bot_log_errors")],
+                [
+                    "load generator (emulator, proxy, residents): CPU per message; its event-loop lag p99",
+                    f"{_v(e2e.get('harness_cpu_ms_per_message'))} ms; "
+                    f"{_v((e2e.get('harness_loop_lag') or {}).get('p99_ms'))} ms",
+                ],
                 [
                     "bot start-up (process start to first getUpdates)",
                     f"{_v(e2e.get('bot_startup_seconds'))} s",
@@ -306,6 +318,13 @@ def _stack(stack: dict[str, Any], e2e: dict[str, Any]) -> list[str]:
             "",
             f"{stack['lost']} / {stack['duplicates']}",
             "",
+        ],
+        [
+            "CPU ms per message",
+            _cpu_ours(e2e),
+            "",
+            stack.get("server_cpu_ms_per_message"),
+            ratio(_cpu_total(e2e), stack.get("server_cpu_ms_per_message")),
         ],
     ]
     return [

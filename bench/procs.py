@@ -190,3 +190,28 @@ async def wait_until(predicate: Any, timeout: float, interval: float = 0.1) -> b
             return True
         await asyncio.sleep(interval)
     return bool(predicate())
+
+
+class LoopLag:
+    """How late this process's event loop wakes a task that asked to sleep 10 ms (its own load)."""
+
+    def __init__(self, interval: float = 0.01) -> None:
+        self.interval = interval
+        self.lags: list[float] = []
+        self._task: asyncio.Task[None] | None = None
+
+    async def _run(self) -> None:
+        while True:
+            started = time.perf_counter()
+            await asyncio.sleep(self.interval)
+            self.lags.append(time.perf_counter() - started - self.interval)
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run())
+
+    async def stop(self) -> list[float]:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        return self.lags

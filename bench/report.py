@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.plot import growth_svg
+from bench.profile import summarise
 from bench.stats import ratio
 
 NOTES_MARKER = "<!-- notes: kept by `make bench` -->"
@@ -157,4 +158,7 @@ def load(results_dir: Path) -> dict[str, Any]:
         path = results_dir / f"{part}.json"
         if path.exists():
             found[part] = json.loads(path.read_text(encoding="utf-8"))
+    raw = results_dir / "profile.txt"
+    if "profile" in found and raw.exists():
+        found["profile"]["profile"] = summarise(raw)  # the summary of the current version of the code
     return found

@@ -15,6 +15,7 @@ from bench.stats import max_in_window, per_second
 
 # New residents arriving from a poster or a newsletter: each opens the bot, which sends /start.
 BURST_MESSAGE = "/start"
+IDLE_SECONDS = 15.0
 
 
 async def run_burst(residents: int, rasa_url: str, database: Path, workdir: Path) -> dict[str, Any]:
@@ -30,7 +31,13 @@ async def run_burst(residents: int, rasa_url: str, database: Path, workdir: Path
         minimum = residents / limits.overall
         deadline = began + minimum * 4 + 60
         chats = [user.id for user in users]
-        await wait_until(lambda: all(world.by_chat[chat] for chat in chats), deadline - time.perf_counter())
+
+        def settled() -> bool:
+            """Every chat answered, or nothing sent for a while (the rest is lost)."""
+            idle = bool(world.outgoing) and time.perf_counter() - world.outgoing[-1].at > IDLE_SECONDS
+            return idle or all(world.by_chat[chat] for chat in chats)
+
+        await wait_until(settled, deadline - time.perf_counter())
         await asyncio.sleep(1.5)  # any late duplicate or retry would arrive now
         memory = await sampler.stop()
     sends = [out.at for chat in chats for out in world.by_chat[chat]]
