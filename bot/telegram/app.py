@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 
 COMMANDS = ("start", "menu", "language", "help", "privacy", "mydata", "forget")
 MAX_REPORTED_ERRORS = 10
+# A burst to many residents at once meets Telegram's 429s; three retries lost replies in the benchmark.
+TELEGRAM_RETRIES_AFTER_429 = 10
 RETENTION_TIME = time(3, 30, tzinfo=ZoneInfo("Europe/Brussels"))
 PRIVATE_MESSAGE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
 
@@ -69,7 +71,7 @@ def build_application(settings: Settings) -> WelkomApplication:
             AIORateLimiter(
                 overall_max_rate=settings.telegram_overall_max_rate,
                 group_max_rate=settings.telegram_group_max_rate,
-                max_retries=3,
+                max_retries=TELEGRAM_RETRIES_AFTER_429,
             )
         )
         .post_init(open_all)
