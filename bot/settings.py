@@ -25,8 +25,8 @@ class Settings(BaseSettings):
     webhook_secret: str = ""
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
-    telegram_overall_max_rate: float = 30.0
-    telegram_group_max_rate: float = 20.0
+    telegram_overall_max_rate: int = 29
+    telegram_group_max_rate: int = 20
 
     rasa_url: str = ""
     rasa_port: int = 5005

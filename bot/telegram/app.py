@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 
 from telegram import BotCommand, Update
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -26,6 +25,7 @@ from bot.settings import Settings
 from bot.telegram import handlers, staff
 from bot.telegram.context import WelkomContext
 from bot.telegram.ordering import PerChatOrder
+from bot.telegram.ratelimit import FloodLimits
 
 log = logging.getLogger(__name__)
 
@@ -68,10 +68,10 @@ def build_application(settings: Settings) -> WelkomApplication:
         .context_types(ContextTypes(context=WelkomContext))
         .concurrent_updates(PerChatOrder())
         .rate_limiter(
-            AIORateLimiter(
-                overall_max_rate=settings.telegram_overall_max_rate,
-                group_max_rate=settings.telegram_group_max_rate,
-                max_retries=TELEGRAM_RETRIES_AFTER_429,
+            FloodLimits(
+                overall_per_second=settings.telegram_overall_max_rate,
+                group_per_minute=settings.telegram_group_max_rate,
+                retries_after_429=TELEGRAM_RETRIES_AFTER_429,
             )
         )
         .post_init(open_all)
