@@ -44,6 +44,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # httpx logs every request URL at INFO, and Telegram URLs hold the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # APScheduler logs two lines at INFO each time a job runs, and the content reload runs every few seconds.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
     if arguments.command == "content":
         from bot.content.check import check_all
