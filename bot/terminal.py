@@ -25,9 +25,6 @@ def render(turn: Turn) -> tuple[str, list[Button]]:
 
 
 def render_reply(reply: Reply, buttons: list[Button]) -> str:
-    if reply.venue:
-        venue = reply.venue
-        return f"  📍 {venue.title}, {venue.address} ({venue.latitude:.5f}, {venue.longitude:.5f})\n"
     lines = [f"  *{reply.title}*", ""] if reply.title else []
     lines += [f"  {line}" for line in reply.text.splitlines()]
     for row in reply.buttons:

@@ -31,16 +31,21 @@ async def test_a_new_resident_gets_the_curated_answer_in_the_language_they_wrote
     assert "👍" in resident.labels() and "👎" in resident.labels()
 
 
-async def test_the_answer_carries_the_address_as_a_venue_and_where_to_check_hours(
+async def test_the_answer_carries_the_address_a_map_button_and_where_to_check_hours(
     conversation: Conversation, content: Content
 ) -> None:
     resident = CoreResident(conversation, client_language="en")
     turn = await resident.says("where is the city hall of Mechelen")
     assert turn.intent == "city_hall"
-    venue = next(reply.venue for reply in turn.replies if reply.venue)
-    assert venue.address == "Reuzenstraat 1, 2800 Mechelen"
-    assert content.text("en", "hours_unknown") in resident.last_text()
-    assert any(b.url == "https://www.mechelen.be" for r in turn.replies for row in r.buttons for b in row)
+    answer = turn.replies[0]
+    assert not any(reply.title for reply in turn.replies[1:])  # one message; after it only the privacy notice
+    assert "Reuzenstraat 1, 2800 Mechelen" in answer.text
+    assert content.text("en", "hours_unknown") in answer.text
+    urls = {button.label: button.url for row in answer.buttons for button in row}
+    place = content.answers["city_hall"].place
+    assert place is not None
+    assert urls[content.text("en", "open_map")].endswith(f"query={place.latitude:.6f},{place.longitude:.6f}")
+    assert "https://www.mechelen.be" in urls.values()
 
 
 async def test_start_greets_in_the_app_language_and_offers_every_language(

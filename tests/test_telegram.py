@@ -64,7 +64,7 @@ async def test_choosing_a_language_confirms_in_place_then_welcomes_with_the_topi
     assert Storage(database).resident(olena.id).language == "uk"
 
 
-async def test_a_question_gets_the_answer_a_venue_feedback_buttons_and_the_way_back(
+async def test_a_question_gets_one_answer_with_address_map_feedback_buttons_and_the_way_back(
     bot: WelkomApplication, emulator: BotApiEmulator, content: Content, database: Path
 ) -> None:
     jan = Resident(emulator, "Jan", language_code="nl")
@@ -73,10 +73,13 @@ async def test_a_question_gets_the_answer_a_venue_feedback_buttons_and_the_way_b
     assert answer.parse_mode == "HTML"
     assert answer.text.startswith(content.answers["city_hall"].texts["nl"].title)
     assert answer.mentions(content.text("nl", "hours_unknown"))
-    assert {"👍", "👎", content.text("nl", "back_to_menu")} <= set(answer.buttons)
+    assert answer.mentions("Reuzenstraat 1, 2800 Mechelen")
+    assert {"👍", "👎", content.text("nl", "back_to_menu"), content.text("nl", "open_map")} <= set(
+        answer.buttons
+    )
     assert answer.link_preview_disabled
-    venue = replies[1].venue
-    assert venue is not None and venue.address == "Reuzenstraat 1, 2800 Mechelen"
+    assert [reply.method for reply in replies] == ["sendMessage", "sendMessage"]
+    assert replies[1].mentions(content.text("nl", "privacy_notice", days="90")[:30])
     await jan.presses("👍")
     assert jan.last_reply().mentions(content.text("nl", "feedback_thanks"))
     store = Storage(database)

@@ -31,7 +31,8 @@ async def test_a_terminal_conversation_with_numbered_buttons(
 async def test_a_link_button_prints_its_address_instead_of_sending(
     conversation: Conversation, storage: Storage
 ) -> None:
-    typed = io.StringIO("2\nwhere is city hall\n1\n\n")
+    typed = io.StringIO("2\nwhere is city hall\n1\n2\n\n")
     screen = io.StringIO()
     await chat(conversation, Cases(storage), "en", typed, screen)
+    assert "(open https://www.google.com/maps/search/?api=1&query=" in screen.getvalue()
     assert "(open https://www.mechelen.be in a browser)" in screen.getvalue()

@@ -42,21 +42,12 @@ class Button:
 
 
 @dataclass(frozen=True)
-class Venue:
-    title: str
-    address: str
-    latitude: float
-    longitude: float
-
-
-@dataclass(frozen=True)
 class Reply:
     """One message to the resident. `text` is plain text: adapters escape it for their medium."""
 
     text: str
     title: str = ""
     buttons: tuple[tuple[Button, ...], ...] = ()
-    venue: Venue | None = None
     replaces_pressed: bool = False
     document: tuple[str, bytes] | None = None
 

@@ -7,7 +7,7 @@ from bot.content.flows import Flow
 from bot.content.model import WEEKDAYS
 from bot.core import payloads
 from bot.core.bidi import right_to_left
-from bot.core.messages import Button, Reply, Venue
+from bot.core.messages import Button, Reply
 
 Keyboard = tuple[tuple[Button, ...], ...]
 
@@ -110,7 +110,7 @@ class Replies:
         return self.say_key(language, "switch_language_offer", ((button,),), language=name)
 
     def answer(self, language: str, answer: Answer, log_id: int | None) -> list[Reply]:
-        """The curated answer: text with links and feedback buttons, then the address pin."""
+        """The curated answer in one message: text, address and hours, a map button, links, feedback."""
         text = answer.texts[language]
         parts = [text.body]
         if answer.place:
@@ -118,6 +118,8 @@ class Replies:
         rows: list[tuple[Button, ...]] = [
             (Button(link.labels[language], url=link.url),) for link in answer.links
         ]
+        if answer.place:
+            rows.insert(0, (Button(self.text(language, "open_map"), url=map_url(answer.place)),))
         if answer.feedback and log_id is not None:
             parts.append(self.text(language, "feedback_question"))
             rows.append(
@@ -132,11 +134,6 @@ class Replies:
         if answer.then is None:
             rows.append(self.menu_button(language))
         replies = [self.say(language, "\n\n".join(parts), tuple(rows), title=text.title)]
-        if answer.place:
-            place = answer.place
-            replies.append(
-                Reply(text="", venue=Venue(place.name, place.address, place.latitude, place.longitude))
-            )
         if answer.then == "menu":
             replies.append(self.menu(language))
         elif answer.then == "language_picker":
@@ -156,3 +153,8 @@ class Replies:
         else:
             lines.append(f"🕒 {self.text(language, 'hours_unknown')}")
         return "\n".join(lines)
+
+
+def map_url(place: Place) -> str:
+    """Opens the maps app on a phone, with the place's pin (Google Maps URLs, no key needed)."""
+    return f"https://www.google.com/maps/search/?api=1&query={place.latitude:.6f},{place.longitude:.6f}"

@@ -72,11 +72,6 @@ async def send_reply(bot: Bot, chat_id: int, reply: Reply, pressed: Message | No
     if reply.document:
         name, data = reply.document
         return await bot.send_document(chat_id, document=data, filename=name, caption=reply.text or None)
-    if reply.venue:
-        venue = reply.venue
-        return await bot.send_venue(
-            chat_id, venue.latitude, venue.longitude, title=venue.title, address=venue.address
-        )
     if reply.replaces_pressed and pressed is not None:
         return await bot.edit_message_text(
             as_html(reply),
