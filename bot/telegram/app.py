@@ -26,6 +26,7 @@ from bot.telegram import handlers, staff
 from bot.telegram.context import WelkomContext
 from bot.telegram.ordering import PerChatOrder
 from bot.telegram.ratelimit import FloodLimits
+from bot.telegram.request import AiohttpRequest
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +34,8 @@ COMMANDS = ("start", "menu", "language", "help", "privacy", "mydata", "forget")
 MAX_REPORTED_ERRORS = 10
 # A burst to many residents at once meets Telegram's 429s; three retries lost replies in the benchmark.
 TELEGRAM_RETRIES_AFTER_429 = 10
+# Replies in flight at once; python-telegram-bot's default pool holds 256.
+TELEGRAM_CONNECTIONS = 256
 RETENTION_TIME = time(3, 30, tzinfo=ZoneInfo("Europe/Brussels"))
 PRIVATE_MESSAGE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
 
@@ -65,6 +68,8 @@ def build_application(settings: Settings) -> WelkomApplication:
         .token(settings.telegram_bot_token)
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.telegram_base_file_url)
+        .request(AiohttpRequest(connections=TELEGRAM_CONNECTIONS))
+        .get_updates_request(AiohttpRequest(connections=1))
         .context_types(ContextTypes(context=WelkomContext))
         .concurrent_updates(PerChatOrder())
         .rate_limiter(
