@@ -1,9 +1,9 @@
 """python-telegram-bot's HTTP requests made with aiohttp.
 
-The default request class uses httpx, which cost the bot about 3 ms of CPU per request on this
-machine against about 0.3 ms for aiohttp (docs/benchmarks.md); every resident message means two or
-three requests (getUpdates, sendMessage, answerCallbackQuery), so the HTTP client was most of the
-bot's own work per message."""
+The default request class uses httpx. Measured on this machine (`python -m bench.http_clients`: 2,000
+form posts to a local server, both sides counted), httpx costs 3.1-3.4 ms of CPU per request and
+aiohttp 0.4-0.5 ms. Every resident message means two or three requests (getUpdates, sendMessage,
+answerCallbackQuery), so the HTTP client was most of the bot's own work per message."""
 
 from __future__ import annotations
 
