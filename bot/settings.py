@@ -25,7 +25,7 @@ class Settings(BaseSettings):
     webhook_secret: str = ""
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
-    telegram_overall_max_rate: int = 29
+    telegram_overall_max_rate: int = 30
     telegram_group_max_rate: int = 20
 
     rasa_url: str = ""

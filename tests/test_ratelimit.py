@@ -4,6 +4,7 @@ delay below it, and a 429 pauses all sending for the time Telegram asks."""
 from __future__ import annotations
 
 import asyncio
+import random
 import time
 from datetime import timedelta
 from typing import Any
@@ -18,18 +19,23 @@ STAFF_GROUP = -100123
 
 
 class Telegram:
-    """Records when each request reached it; refuses the first `refusals` with 429."""
+    """Records when each request reached it; refuses the first `refusals` with 429. With `jitter`, each
+    request spends a random time (up to `jitter` seconds) on the way there and again on the way back."""
 
-    def __init__(self, refusals: int = 0, retry_after: int = 1) -> None:
+    def __init__(self, refusals: int = 0, retry_after: int = 1, jitter: float = 0.0) -> None:
         self.arrivals: list[tuple[float, int]] = []
         self.refusals = refusals
         self.retry_after = retry_after
+        self.jitter = jitter
+        self.network = random.Random(7)
 
     async def send(self, chat_id: int) -> dict[str, Any]:
+        await asyncio.sleep(self.network.uniform(0, self.jitter))
         if self.refusals:
             self.refusals -= 1
             raise RetryAfter(timedelta(seconds=self.retry_after))
         self.arrivals.append((time.monotonic(), chat_id))
+        await asyncio.sleep(self.network.uniform(0, self.jitter))
         return {"ok": True}
 
 
@@ -55,10 +61,17 @@ async def test_a_burst_never_goes_over_the_limit_in_any_second() -> None:
     assert max(times) - began < 3.5
 
 
+async def test_network_jitter_never_puts_more_than_the_limit_in_one_of_telegrams_seconds() -> None:
+    limits, telegram = FloodLimits(10, 20, 3), Telegram(jitter=0.15)
+    await asyncio.gather(*(send(limits, telegram, RESIDENT_CHAT + n) for n in range(35)))
+    assert len(telegram.arrivals) == 35
+    assert most_in_any_window([at for at, _ in telegram.arrivals], 1.0) <= 10
+
+
 async def test_below_the_limit_nothing_waits() -> None:
-    limits, telegram = FloodLimits(29, 20, 3), Telegram()
+    limits, telegram = FloodLimits(30, 20, 3), Telegram()
     began = time.monotonic()
-    await asyncio.gather(*(send(limits, telegram, RESIDENT_CHAT + n) for n in range(29)))
+    await asyncio.gather(*(send(limits, telegram, RESIDENT_CHAT + n) for n in range(30)))
     assert max(at for at, _ in telegram.arrivals) - began < 0.2
 
 

@@ -3,8 +3,8 @@
 Telegram takes about 30 messages per second overall and 20 per minute in one group, and answers
 anything beyond with 429 Too Many Requests. A token bucket (python-telegram-bot's AIORateLimiter)
 lets a full bucket through at once after a quiet moment, so a burst to many residents went over the
-limit. A sliding window never lets more than the limit through in any window, and below the limit it
-adds no delay at all."""
+limit. `SendSlots` never lets more than the limit through in any window, and below the limit it adds
+no delay at all."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ import logging
 import time
 import warnings
 from collections import deque
-from collections.abc import Callable, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine
+from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -30,45 +31,66 @@ RETRY_MARGIN_SECONDS = 0.1
 Response = bool | dict[str, Any] | list[dict[str, Any]]
 
 
-class SlidingWindow:
-    """At most `limit` acquisitions in any `period` seconds; waiting callers go in arrival order."""
+class SendSlots:
+    """At most `limit` requests in any `period` seconds, wherever that period is measured.
+
+    A slot is taken when a request starts and given back `period` seconds after its answer came
+    back. Telegram counts a request when it arrives, which is somewhere between the two, so two
+    requests through the same slot always arrive more than `period` apart: network jitter can never
+    push more than `limit` into one of Telegram's windows. Callers waiting for a slot go in order."""
 
     def __init__(self, limit: int, period: float, clock: Callable[[], float] = time.monotonic) -> None:
         self.limit = limit
         self.period = period
         self._clock = clock
-        self._recent: deque[float] = deque()
+        self._answered: deque[float] = deque()  # when recent requests were answered, oldest first
+        self._in_flight = 0
+        self._freed = asyncio.Event()
         self._turn = asyncio.Lock()
 
-    async def acquire(self) -> None:
+    @asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        await self._take()
+        try:
+            yield
+        finally:
+            self._in_flight -= 1
+            self._answered.append(self._clock())
+            self._freed.set()
+
+    async def _take(self) -> None:
         async with self._turn:
             while True:
                 now = self._clock()
-                while self._recent and now - self._recent[0] >= self.period:
-                    self._recent.popleft()
-                if len(self._recent) < self.limit:
-                    self._recent.append(now)
+                while self._answered and now - self._answered[0] >= self.period:
+                    self._answered.popleft()
+                if self._in_flight + len(self._answered) < self.limit:
+                    self._in_flight += 1
                     return
-                await asyncio.sleep(self._recent[0] + self.period - now)
+                if self._answered:
+                    await asyncio.sleep(self._answered[0] + self.period - now)
+                else:
+                    self._freed.clear()
+                    await self._freed.wait()
 
     def is_idle(self) -> bool:
-        now = self._clock()
-        return not self._recent or now - self._recent[-1] >= self.period
+        quiet_since = self._answered[-1] if self._answered else float("-inf")
+        return not self._in_flight and self._clock() - quiet_since >= self.period
 
 
 class FloodLimits(BaseRateLimiter[int]):
-    """Every message to a chat passes the overall window, a group message also its group's window; a
+    """Every message to a chat takes one of the overall slots, a group message also one of its group's; a
     429 pauses all sending for the time Telegram asks, then the message is tried again."""
 
     def __init__(self, overall_per_second: int, group_per_minute: int, retries_after_429: int) -> None:
-        self._overall = SlidingWindow(overall_per_second, 1.0)
+        self._overall = SendSlots(overall_per_second, 1.0)
         self._group_per_minute = group_per_minute
-        self._groups: dict[int | str, SlidingWindow] = {}
+        self._groups: dict[int | str, SendSlots] = {}
         self._retries = retries_after_429
         self._paused_until = 0.0
 
     async def initialize(self) -> None:
-        """Nothing to set up: the windows start empty."""
+        """Nothing to set up: every slot starts free."""
 
     async def shutdown(self) -> None:
         """Nothing to release."""
@@ -82,14 +104,15 @@ class FloodLimits(BaseRateLimiter[int]):
         data: dict[str, Any],
         rate_limit_args: int | None,
     ) -> Response:
-        windows = self._windows_for(data.get("chat_id"))
+        needed = self._slots_for(data.get("chat_id"))
         retries = self._retries if rate_limit_args is None else rate_limit_args
         for attempt in range(retries + 1):
             await self._wait_out_pause()
-            for window in windows:
-                await window.acquire()
             try:
-                return await callback(*args, **kwargs)
+                async with AsyncExitStack() as slots:
+                    for limit in needed:
+                        await slots.enter_async_context(limit.slot())
+                    return await callback(*args, **kwargs)
             except RetryAfter as refused:
                 if attempt == retries:
                     log.error("%s refused with 429 after %d retries", endpoint, retries)
@@ -99,7 +122,7 @@ class FloodLimits(BaseRateLimiter[int]):
                 self._paused_until = max(self._paused_until, time.monotonic() + pause)
         raise AssertionError("unreachable")
 
-    def _windows_for(self, chat_id: object) -> list[SlidingWindow]:
+    def _slots_for(self, chat_id: object) -> list[SendSlots]:
         if chat_id is None:
             return []
         if isinstance(chat_id, str) and chat_id.lstrip("-").isdigit():
@@ -109,10 +132,10 @@ class FloodLimits(BaseRateLimiter[int]):
             return [self._overall]
         return [self._group(chat_id), self._overall]
 
-    def _group(self, chat_id: int | str) -> SlidingWindow:
+    def _group(self, chat_id: int | str) -> SendSlots:
         if chat_id not in self._groups:
-            self._groups = {key: window for key, window in self._groups.items() if not window.is_idle()}
-            self._groups[chat_id] = SlidingWindow(self._group_per_minute, GROUP_PERIOD_SECONDS)
+            self._groups = {key: slots for key, slots in self._groups.items() if not slots.is_idle()}
+            self._groups[chat_id] = SendSlots(self._group_per_minute, GROUP_PERIOD_SECONDS)
         return self._groups[chat_id]
 
     async def _wait_out_pause(self) -> None:
