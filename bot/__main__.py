@@ -143,10 +143,9 @@ def run_telegram(settings: Settings) -> int:
         return 2
     application = build_application(settings)
     if settings.telegram_mode == "webhook":
-        from bot.telegram.webhook import serve_webhook
+        from bot.telegram.webhook import serve_until_signalled
 
-        with contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(serve_webhook(application, settings, asyncio.Event()))
+        asyncio.run(serve_until_signalled(application, settings))
     else:
         application.run_polling()
     return 0

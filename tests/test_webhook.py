@@ -1,8 +1,11 @@
-"""Webhook mode: only Telegram (with the secret token) can post updates; /health answers monitoring."""
+"""Webhook mode: only Telegram (with the secret token) can post updates; /health answers monitoring;
+SIGTERM stops the service cleanly."""
 
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import socket
 
 import httpx
@@ -10,7 +13,7 @@ import pytest
 
 from bot.settings import Settings
 from bot.telegram import build_application
-from bot.telegram.webhook import SECRET_HEADER, serve_webhook
+from bot.telegram.webhook import SECRET_HEADER, serve_until_signalled
 from tests.auxil.running_bot import telegram_settings
 from tests.emulator import BotApiEmulator
 
@@ -23,7 +26,7 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-async def test_the_webhook_checks_the_secret_and_serves_health(
+async def test_the_webhook_checks_the_secret_serves_health_and_stops_on_sigterm(
     base_settings: Settings, rasa_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     async with BotApiEmulator(token="737373:WELKOM-HOOK") as emulator:
@@ -39,8 +42,7 @@ async def test_the_webhook_checks_the_secret_and_serves_health(
                 "webhook_port": port,
             }
         )
-        stop = asyncio.Event()
-        server = asyncio.create_task(serve_webhook(build_application(settings), settings, stop))
+        server = asyncio.create_task(serve_until_signalled(build_application(settings), settings))
         base = f"http://127.0.0.1:{port}"
         async with httpx.AsyncClient(timeout=5) as client:
             for _ in range(100):
@@ -73,5 +75,7 @@ async def test_the_webhook_checks_the_secret_and_serves_health(
             assert accepted.status_code == 200
             replies = await emulator.wait_for_messages(user.id, count=1, timeout=10)
             assert replies[0].text.startswith("City hall") or "Huis van de Mechelaar" in replies[0].text
-        stop.set()
-        await server
+            os.kill(os.getpid(), signal.SIGTERM)
+            await asyncio.wait_for(server, timeout=15)
+            with pytest.raises(httpx.ConnectError):
+                await client.get(f"{base}/health")

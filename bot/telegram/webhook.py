@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
+import signal
 from typing import Any
 
 from aiohttp import web
@@ -71,3 +72,17 @@ async def serve_webhook(application: Any, settings: Settings, stop: asyncio.Even
         await application.shutdown()
         if application.post_shutdown is not None:
             await application.post_shutdown(application)
+
+
+async def serve_until_signalled(application: Any, settings: Settings) -> None:
+    """Webhook mode as a service: SIGTERM (docker stop, systemd) or SIGINT shuts the bot down cleanly."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    signals = (signal.SIGINT, signal.SIGTERM)
+    for signum in signals:
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        await serve_webhook(application, settings, stop)
+    finally:
+        for signum in signals:
+            loop.remove_signal_handler(signum)
