@@ -218,7 +218,9 @@ def _growth(growth: dict[str, Any], plot: bool) -> list[str]:
         f"The same run ({plan['residents']} residents × {plan['per_resident']} messages "
         f"at {plan['rate']} msg/s) "
         "against a database pre-filled with logged conversations (one resident per ten rows), the schema "
-        "made by `bot.storage.Storage`.",
+        "made by `bot.storage.Storage`. Each size runs twice, from the smallest to the largest and back, "
+        "so that a machine getting busier or quieter during the part weighs on every size alike; the "
+        "latencies are the mean of the two runs, memory the higher, lost and duplicate replies the sum.",
         "",
         *_table(
             [

@@ -57,6 +57,7 @@ def test_smoke_run_writes_well_formed_results(rasa_url: str, tmp_path: Path) -> 
     growth = load("growth")["points"]
     assert [point["rows"] for point in growth] == [1_000]
     assert growth[0]["lost"] == growth[0]["duplicates"] == 0
+    assert len(growth[0]["runs"]) == 2  # each size runs twice, small to large and back
 
     burst = load("telegram_limits")
     assert burst["delivered"] == burst["residents"] and burst["lost"] == burst["duplicates"] == 0
