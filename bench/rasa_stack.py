@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-import subprocess
 import time
 from pathlib import Path
 from typing import Any
@@ -13,12 +12,11 @@ from typing import Any
 import httpx
 import yaml
 
-from bench.procs import MeasuredRasaServer, RssSampler, cpu_seconds, free_port
+from bench.procs import MeasuredRasaServer, RssSampler, cpu_seconds, free_port, rasa_train
 from bench.scenario import Action, LoadPlan, Script, due, steady_rate
 from bench.stats import latency_summary
 from bot.content import Content
 from bot.nlu.evaluation import training_examples
-from bot.nlu.rasa_server import rasa_environment
 
 LANGUAGE = "en"
 
@@ -92,29 +90,8 @@ def _write(path: Path, data: dict[str, Any]) -> None:
 
 def train(project: Path, rasa_venv: Path, cache: Path) -> dict[str, Any]:
     started = time.perf_counter()
-    with (project / "train.log").open("wb") as log:
-        subprocess.run(
-            [
-                str(rasa_venv / "bin" / "rasa"),
-                "train",
-                "--config",
-                "config.yml",
-                "--domain",
-                "domain.yml",
-                "--data",
-                "data",
-                "--out",
-                "models",
-                "--fixed-model-name",
-                "stack",
-            ],
-            check=True,
-            env={**rasa_environment(), "RASA_CACHE_DIRECTORY": str(cache)},
-            cwd=project,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            timeout=1800,
-        )
+    arguments = ["--config", "config.yml", "--domain", "domain.yml", "--data", "data", "--out", "models"]
+    rasa_train(rasa_venv, [*arguments, "--fixed-model-name", "stack"], project, cache)
     model = project / "models" / "stack.tar.gz"
     return {
         "seconds": round(time.perf_counter() - started, 1),
@@ -125,29 +102,12 @@ def train(project: Path, rasa_venv: Path, cache: Path) -> dict[str, Any]:
 class StackServer(MeasuredRasaServer):
     """`rasa run --enable-api` with the REST channel, serving the generated assistant."""
 
-    def start(self, startup_seconds: float) -> None:
-        project = self.model.parent.parent
-        with self.log_file.open("ab") as output:
-            self._process = subprocess.Popen(
-                [
-                    str(self.rasa_venv / "bin" / "rasa"),
-                    "run",
-                    "--enable-api",
-                    "--model",
-                    str(self.model),
-                    "--credentials",
-                    str(project / "credentials.yml"),
-                    "--interface",
-                    "127.0.0.1",
-                    "--port",
-                    str(self.port),
-                ],
-                stdout=output,
-                stderr=subprocess.STDOUT,
-                env=rasa_environment(),
-                cwd=project,
-            )
-        self._wait_until_ready(startup_seconds)
+    @property
+    def working_directory(self) -> Path:
+        return self.model.parent.parent
+
+    def command(self) -> list[str]:
+        return [*super().command(), "--credentials", str(self.working_directory / "credentials.yml")]
 
 
 def rasa_message(action: Action) -> str:

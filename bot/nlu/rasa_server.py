@@ -90,25 +90,25 @@ class RasaServer:
         self.url = f"http://127.0.0.1:{port}"
         self._process: subprocess.Popen[bytes] | None = None
 
+    def command(self) -> list[str]:
+        """The `rasa run` command line; a server with more to serve adds its options."""
+        rasa = str(self.rasa_venv / "bin" / "rasa")
+        address = ["--interface", "127.0.0.1", "--port", str(self.port)]
+        return [rasa, "run", "--enable-api", "--model", str(self.model), *address]
+
+    @property
+    def working_directory(self) -> Path:
+        return self.model.parent
+
     def start(self, startup_seconds: float) -> None:
         self.log_file.parent.mkdir(parents=True, exist_ok=True)
         with self.log_file.open("ab") as output:
             self._process = subprocess.Popen(
-                [
-                    str(self.rasa_venv / "bin" / "rasa"),
-                    "run",
-                    "--enable-api",
-                    "--model",
-                    str(self.model),
-                    "--interface",
-                    "127.0.0.1",
-                    "--port",
-                    str(self.port),
-                ],
+                self.command(),
                 stdout=output,
                 stderr=subprocess.STDOUT,
                 env=rasa_environment(),
-                cwd=self.model.parent,
+                cwd=self.working_directory,
             )
         self._wait_until_ready(startup_seconds)
 
