@@ -6,15 +6,15 @@ import fcntl
 import os
 import resource
 import shutil
-import subprocess
 import time
 from pathlib import Path
 from typing import Any
 
+from bench.procs import rasa_train
 from bench.stats import latency_summary
 from bot.nlu import RasaNlu, Understanding
 from bot.nlu.evaluation import Example, evaluate
-from bot.nlu.rasa_server import model_path, rasa_environment
+from bot.nlu.rasa_server import model_path
 
 
 class TimedNlu:
@@ -66,26 +66,8 @@ def train_time(nlu_dir: Path, rasa_venv: Path, workdir: Path, cache: Path) -> di
     out = workdir / "models"
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    with (workdir / "train.log").open("wb") as log:
-        subprocess.run(
-            [
-                str(rasa_venv / "bin" / "rasa"),
-                "train",
-                "nlu",
-                "--config",
-                str(nlu_dir / "config.yml"),
-                "--nlu",
-                str(nlu_dir / "data"),
-                "--out",
-                str(out),
-            ],
-            check=True,
-            env={**rasa_environment(), "RASA_CACHE_DIRECTORY": str(cache)},
-            cwd=workdir,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            timeout=1800,
-        )
+    data = ["--config", str(nlu_dir / "config.yml"), "--nlu", str(nlu_dir / "data")]
+    rasa_train(rasa_venv, ["nlu", *data, "--out", str(out)], workdir, cache)
     seconds = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     models = sorted(out.glob("*.tar.gz"))

@@ -7,12 +7,13 @@ import contextlib
 import os
 import signal
 import socket
+import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from bot.nlu.rasa_server import RasaServer
+from bot.nlu.rasa_server import RasaServer, rasa_environment
 from bot.settings import PROJECT_ROOT
 
 
@@ -121,6 +122,24 @@ class RssSampler:
             "peak_rss_mb": max(now["peak_rss_mb"], *samples),
             "mean_rss_mb": round(sum(samples) / len(samples), 1),
         }
+
+
+TRAINING_TIMEOUT_SECONDS = 1800
+
+
+def rasa_train(rasa_venv: Path, arguments: list[str], cwd: Path, cache: Path) -> None:
+    """`rasa train <arguments>` to the end, with its training cache in `cache` (an empty one: a first
+    training) and its output in train.log in `cwd`."""
+    with (cwd / "train.log").open("wb") as log:
+        subprocess.run(
+            [str(rasa_venv / "bin" / "rasa"), "train", *arguments],
+            check=True,
+            env={**rasa_environment(), "RASA_CACHE_DIRECTORY": str(cache)},
+            cwd=cwd,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            timeout=TRAINING_TIMEOUT_SECONDS,
+        )
 
 
 class MeasuredRasaServer(RasaServer):
