@@ -15,7 +15,7 @@ from bot.settings import PROJECT_ROOT, Settings
 from bot.telegram.app import WelkomApplication
 from tests.auxil.rasa_proxy import RasaProxy
 from tests.auxil.resident import Resident
-from tests.auxil.running_bot import running_bot, telegram_settings
+from tests.auxil.running_bot import running_bot, stopped, telegram_settings
 from tests.emulator import BotApiEmulator
 
 pytestmark = pytest.mark.rasa
@@ -105,14 +105,11 @@ async def test_a_restart_in_the_middle_of_a_conversation_answers_what_came_in_me
     omar = Resident(emulator, "Omar", language_code="ar")
     await omar.says("/start")
     await omar.presses("العربية")
-    await bot.updater.stop()  # type: ignore[union-attr]
-    await bot.stop()
-    emulator.push_text(omar.user, "أين يمكنني تسجيل عنواني؟")
-    async with running_bot(settings):
-        await emulator.settle(omar.chat_id, quiet=0.5, timeout=15)
-        assert sum(1 for message in omar.replies if title in message.text) == 1
-    await bot.start()
-    await bot.updater.start_polling(poll_interval=0, timeout=1)  # type: ignore[union-attr]
+    async with stopped(bot):
+        emulator.push_text(omar.user, "أين يمكنني تسجيل عنواني؟")
+        async with running_bot(settings):
+            await emulator.settle(omar.chat_id, quiet=0.5, timeout=15)
+            assert sum(1 for message in omar.replies if title in message.text) == 1
 
 
 def test_a_broken_content_file_at_start_up_falls_back_to_the_last_good_content(

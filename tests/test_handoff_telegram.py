@@ -16,7 +16,7 @@ from bot.storage import Storage
 from bot.telegram.app import WelkomApplication
 from tests.auxil.caseworker import Caseworker
 from tests.auxil.resident import Resident
-from tests.auxil.running_bot import running_bot, telegram_settings
+from tests.auxil.running_bot import running_bot, stopped, telegram_settings
 from tests.emulator import BotApiEmulator, FakeChat
 
 pytestmark = pytest.mark.rasa
@@ -56,7 +56,7 @@ def settings(
     database = tmp_path_factory.mktemp("handoff") / "welkom.db"
     # Many cases in a minute: lift the per-group limit so the test does not wait for Telegram's pace.
     return telegram_settings(base_settings, emulator, rasa_url, database).model_copy(
-        update={"staff_chat_id": forum.id, "content_dir": content_dir, "telegram_group_max_rate": 1000.0}
+        update={"staff_chat_id": forum.id, "content_dir": content_dir, "telegram_group_max_rate": 1000}
     )
 
 
@@ -226,17 +226,13 @@ async def test_a_restart_in_the_middle_of_a_case_loses_nothing_and_relays_nothin
     noor = Resident(emulator, "Noor", language_code="ar")
     case = await case_of(noor, content, "ar", settings)
     await noor.says("رسالتي الأولى", expect_reply=False)
-    await bot.updater.stop()  # type: ignore[union-attr]
-    await bot.stop()
-    async with running_bot(settings):
+    async with stopped(bot), running_bot(settings):
         first = emulator.messages_from(noor.user)[-1]
         emulator.push_update("message", first)  # the same message delivered again after the crash
         await noor.says("رسالتي الثانية", expect_reply=False)
         await emulator.settle_any([forum], quiet=0.5, timeout=5)
         copies = [m.text for m in Caseworker(emulator, forum).topic_messages(case.thread_id) if m.copied_from]
         assert copies.count("رسالتي الأولى") == 1 and copies.count("رسالتي الثانية") == 1
-    await bot.start()
-    await bot.updater.start_polling(poll_interval=0, timeout=1)  # type: ignore[union-attr]
 
 
 async def test_edits_are_relayed_both_ways_and_waiting_cases_are_reminded(

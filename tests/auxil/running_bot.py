@@ -41,3 +41,16 @@ async def running_bot(settings: Settings) -> AsyncIterator[WelkomApplication]:
         await application.shutdown()
         if application.post_shutdown is not None:
             await application.post_shutdown(application)
+
+
+@asynccontextmanager
+async def stopped(bot: WelkomApplication) -> AsyncIterator[None]:
+    """The running bot stopped as in a crash (updates wait at Telegram meanwhile); it polls again after."""
+    assert bot.updater is not None
+    await bot.updater.stop()
+    await bot.stop()
+    try:
+        yield
+    finally:
+        await bot.start()
+        await bot.updater.start_polling(poll_interval=0, timeout=1)
