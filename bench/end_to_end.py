@@ -109,7 +109,7 @@ class Residents:
     async def _resident(self, script: Script, user: FakeUser) -> None:
         event = self.world.chat_event(user.id)
         for step, action in enumerate(script.actions):
-            scheduled = self.started + due(self.plan, script.index, step)
+            scheduled = self.started + due(self.plan, script, step)
             await self._turn_free(user.id, scheduled)
             event.clear()
             index = len(self.world.by_chat[user.id])
@@ -260,6 +260,7 @@ def analyse(residents: Residents, calls: list[NluCall]) -> dict[str, Any]:
         "bot_after_nlu": latency_summary(after_nlu),
         "throughput_per_s": steady_rate(residents.plan, residents.started, replies),
         "offered_per_s": steady_rate(residents.plan, residents.started, [p.pushed for p in pushed]),
+        "offered_max_per_100ms": max_in_window([p.pushed for p in pushed], 0.1),
         "schedule_lag": latency_summary(lags),
         "telegram": {
             "messages_out": len(out_times),

@@ -139,11 +139,12 @@ def _end_to_end(e2e: dict[str, Any]) -> list[str]:
         "`python -m bot run` in its own process, long polling the emulator, with `RASA_URL` pointing at a "
         "timing proxy in front of the Rasa server and a fresh SQLite file. Each resident asks held-out "
         "questions in their language, presses 👍 on an answer, goes back to the menu and opens a topic. "
-        "Residents arrive one after another and each writes every 2 s, so that once their conversations "
-        "overlap the offered load is steady; a resident writes again only after the bot went quiet in "
-        "their chat. Throughput is counted in that steady part of the run. Latency runs from the moment "
-        "an update is available to the moment the "
-        "reply's request reaches the emulator; bot overhead is that latency minus the NLU call measured at "
+        "Residents arrive one after another, each at a random moment of their arrival slot, and each "
+        "writes every 2 s, so that once their conversations overlap the offered load is steady, one message "
+        "after another at random moments as independent people write; a resident writes again only after "
+        "the bot went quiet in their chat. Throughput is counted in that steady part of the run. Latency "
+        "runs from the moment an update is available to the moment the reply's request reaches the "
+        "emulator; bot overhead is that latency minus the NLU call measured at "
         "the proxy (the whole latency for button presses).",
         "",
         *_table(LATENCY_HEADER, _e2e_rows(e2e)),
@@ -160,6 +161,7 @@ def _end_to_end(e2e: dict[str, Any]) -> list[str]:
                     "sustained throughput (steady part)",
                     f"{e2e['throughput_per_s']} msg/s (offered {e2e.get('offered_per_s', '–')})",
                 ],
+                ["most messages offered within any 100 ms", e2e.get("offered_max_per_100ms", "–")],
                 [
                     "messages sent by the bot; max in any 1 s; max per chat in any 1 s",
                     f"{tg['messages_out']}; {tg['max_per_1s_window']}; {tg['max_per_chat_per_1s_window']}",

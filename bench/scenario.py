@@ -26,6 +26,7 @@ class Script:
     index: int
     language: str
     actions: tuple[Action, ...]
+    offset: float = 0.0  # seconds into the resident's arrival slot at which they start
 
     @property
     def texts(self) -> int:
@@ -54,8 +55,13 @@ class LoadPlan:
 
 
 def make_scripts(examples: list[Example], plan: LoadPlan, topics: list[str], seed: int = 7) -> list[Script]:
-    """Residents cycle through the languages; each asks held-out questions in their language."""
+    """Residents cycle through the languages; each asks held-out questions in their language.
+
+    Each resident starts at a random moment of their arrival slot: without it every resident's
+    messages would fall on the same grid of slots and arrive ten at a time (at 20 msg/s) instead
+    of one after another at random moments, as independent people write."""
     chance = random.Random(seed)
+    phases = random.Random(seed + 1)  # a generator of its own: the messages stay those of earlier runs
     by_language: dict[str, list[Example]] = {}
     for example in examples:
         by_language.setdefault(example.language, []).append(example)
@@ -73,13 +79,14 @@ def make_scripts(examples: list[Example], plan: LoadPlan, topics: list[str], see
             example = next(pools[language])
             topic = chance.choice(topics) if kind == "topic" else ""
             actions.append(Action(kind, example.text, language, example.intent, topic))
-        scripts.append(Script(index, language, tuple(actions)))
+        offset = phases.uniform(0.0, plan.per_resident / plan.rate)
+        scripts.append(Script(index, language, tuple(actions), offset))
     return scripts
 
 
-def due(plan: LoadPlan, resident: int, step: int) -> float:
+def due(plan: LoadPlan, script: Script, step: int) -> float:
     """Seconds after the start at which a resident's step is offered."""
-    return resident * plan.per_resident / plan.rate + step * plan.gap
+    return script.index * plan.per_resident / plan.rate + script.offset + step * plan.gap
 
 
 def steady_rate(plan: LoadPlan, started: float, moments: list[float]) -> float:
