@@ -112,6 +112,18 @@ async def test_a_restart_in_the_middle_of_a_conversation_answers_what_came_in_me
             assert sum(1 for message in omar.replies if title in message.text) == 1
 
 
+async def test_a_button_press_telegram_calls_too_old_to_acknowledge_is_still_answered(
+    bot: WelkomApplication, emulator: BotApiEmulator, content: Content
+) -> None:
+    ines = Resident(emulator, "Inês", language_code="en")
+    await ines.says("/menu")
+    too_old = "Bad Request: query is too old and response timeout expired or query ID is invalid"
+    emulator.fail_next("answerCallbackQuery", 400, description=too_old)
+    replies = await ines.presses(content.text("en", "topic.services"))
+    assert replies and replies[0].mentions(content.text("en", "topic_prompt"))
+    assert [error.error_code for error in emulator.errors if error.injected][-1] == 400
+
+
 def test_a_broken_content_file_at_start_up_falls_back_to_the_last_good_content(
     base_settings: Settings, tmp_path: Path
 ) -> None:

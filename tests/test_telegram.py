@@ -55,7 +55,9 @@ async def test_choosing_a_language_confirms_in_place_then_welcomes_with_the_topi
     await olena.says("/start")
     assert olena.last_reply().mentions(content.text("nl", "choose_language"))
     assert olena.last_reply().mentions(content.text("en", "choose_language"))
+    acknowledged = len(emulator.callback_answers)
     replies = await olena.presses("Українська")
+    assert len(emulator.callback_answers) == acknowledged + 1  # the button stops spinning
     picker = next(message for message in replies if message.edited)
     assert picker.text == content.text("uk", "language_set", language="Українська")
     welcome = next(message for message in replies if message.mentions(content.text("uk", "welcome")[:40]))

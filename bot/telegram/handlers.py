@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from telegram import Message, Update
+import asyncio
+import logging
+
+from telegram import CallbackQuery, Message, Update, User
 from telegram.constants import ChatType
-from telegram.error import Forbidden
+from telegram.error import Forbidden, TelegramError
 from telegram.ext import ApplicationHandlerStop
 
 from bot.core.messages import Incoming, Kind, Turn
 from bot.telegram.context import WelkomContext
 from bot.telegram.render import send_turn
+
+log = logging.getLogger(__name__)
 
 
 async def skip_redelivered(update: Update, context: WelkomContext) -> None:
@@ -38,11 +43,25 @@ async def on_message(update: Update, context: WelkomContext) -> None:
 
 
 async def on_button(update: Update, context: WelkomContext) -> None:
-    """A resident pressed one of the assistant's inline buttons."""
+    """A resident pressed one of the assistant's inline buttons.
+
+    The press is acknowledged (the button stops spinning) while the reply is made, not before: the
+    acknowledgement is a round trip to Telegram that the reply need not wait for."""
     query, user = update.callback_query, update.effective_user
     if query is None or user is None:
         return
-    await query.answer()
+    await asyncio.gather(acknowledge(query), reply_to_press(query, user, context))
+
+
+async def acknowledge(query: CallbackQuery) -> None:
+    """A press Telegram no longer accepts an acknowledgement for (too old) is still answered."""
+    try:
+        await query.answer()
+    except TelegramError as error:
+        log.warning("could not acknowledge a button press: %s", error)
+
+
+async def reply_to_press(query: CallbackQuery, user: User, context: WelkomContext) -> None:
     pressed = query.message if isinstance(query.message, Message) else None
     if pressed is not None and pressed.chat.type != ChatType.PRIVATE:
         return
