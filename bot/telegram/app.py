@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from datetime import time
 from typing import Any
@@ -57,6 +58,10 @@ def build_application(settings: Settings) -> WelkomApplication:
             application.job_queue.run_repeating(staff.remind_waiting_cases, interval=60, first=60)
         application.job_queue.run_daily(apply_retention, time=RETENTION_TIME)
         await apply_retention_now(services)
+        # What start-up loaded (content, libraries, the language detector) lives as long as the
+        # process; left to the collector, each full collection walks all of it and held every chat
+        # up for about 50 ms in the benchmark. Frozen, collections only walk what came after.
+        gc.freeze()
 
     async def close_all(application: WelkomApplication) -> None:
         services = application.bot_data.get("services")
