@@ -48,6 +48,20 @@ async def test_the_answer_carries_the_address_a_map_button_and_where_to_check_ho
     assert "https://www.mechelen.be" in urls.values()
 
 
+async def test_a_greeting_is_one_message_with_the_topics_and_a_language_change_one_with_the_languages(
+    conversation: Conversation, content: Content
+) -> None:
+    resident = CoreResident(conversation, client_language="en")
+    await resident.says("/menu")
+    turn = await resident.says("hello there")
+    assert turn.intent == "greet" and len(turn.replies) == 1
+    assert turn.replies[0].text.startswith(content.answers["greet"].texts["en"].body.strip()[:30])
+    assert content.text("en", "topic.housing") in resident.labels()
+    turn = await resident.says("can you talk to me in another language")
+    assert turn.intent == "change_language" and len(turn.replies) == 1
+    assert {"Nederlands", "العربية", "Українська"} <= set(resident.labels())
+
+
 async def test_start_greets_in_the_app_language_and_offers_every_language(
     conversation: Conversation, content: Content
 ) -> None:

@@ -117,7 +117,7 @@ class CaseDesk:
         if key in content.phrases:
             return [replies.say(case.language, content.phrases[key][case.language])]
         if key in content.answers:
-            return replies.answer(case.language, content.answers[key], log_id=None)
+            return [replies.answer(case.language, content.answers[key], log_id=None)]
         return None
 
     def unknown_key(self, key: str) -> str:

@@ -234,7 +234,7 @@ class Conversation:
         )
         answer = self.content.answers[intent]
         return Turn(
-            self.replies.answer(language, answer, log_id),
+            [self.replies.answer(language, answer, log_id)],
             language=language,
             intent=intent,
             answer_key=intent,
@@ -286,7 +286,7 @@ class Conversation:
             elif flow:
                 turn.replies = [self.replies.flow_step(language, flow, flow.start)]
             else:
-                turn.replies = self.replies.answer(language, answers[intent], log_id)
+                turn.replies = [self.replies.answer(language, answers[intent], log_id)]
             if intent in URGENT_INTENTS and self.handoff.enabled:
                 turn.replies.append(self.handoff.consent(self.replies, language, "urgent"))
         elif candidates:

@@ -35,11 +35,13 @@ class Replies:
     def menu(self, language: str, lead: str = "") -> Reply:
         """The topic menu, optionally after a sentence of its own."""
         prompt = self.text(language, "menu_prompt")
-        rows = tuple(
+        return self.say(language, f"{lead}\n\n{prompt}" if lead else prompt, self.topic_rows(language))
+
+    def topic_rows(self, language: str) -> Keyboard:
+        return tuple(
             (Button(self.text(language, f"topic.{topic}"), payloads.encode(payloads.TOPIC, topic)),)
             for topic in self.content.topics
         )
-        return self.say(language, f"{lead}\n\n{prompt}" if lead else prompt, rows)
 
     def topic(self, language: str, topic: str) -> Reply:
         rows = tuple(
@@ -87,11 +89,7 @@ class Replies:
 
     def language_picker(self, language: str | None, greet: bool) -> Reply:
         """Native language names as buttons; in `language`, or in the fallback pair when None."""
-        buttons = [
-            Button(self.content.language_name(code), payloads.encode(payloads.PICK_LANGUAGE, code))
-            for code in self.content.languages
-        ]
-        rows = tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))
+        rows = self.language_rows()
         if language is None:
             fallback = self.content.greeting_fallback
             lines = [self.text(fallback[0], "greeting_bilingual")] if greet else []
@@ -101,6 +99,14 @@ class Replies:
         lines.append(self.text(language, "choose_language"))
         return self.say(language, "\n\n".join(lines), rows)
 
+    def language_rows(self) -> Keyboard:
+        """Every language by its own name, two to a row."""
+        buttons = [
+            Button(self.content.language_name(code), payloads.encode(payloads.PICK_LANGUAGE, code))
+            for code in self.content.languages
+        ]
+        return tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))
+
     def switch_offer(self, language: str) -> Reply:
         name = self.content.language_name(language)
         button = Button(
@@ -109,8 +115,9 @@ class Replies:
         )
         return self.say_key(language, "switch_language_offer", ((button,),), language=name)
 
-    def answer(self, language: str, answer: Answer, log_id: int | None) -> list[Reply]:
-        """The curated answer in one message: text, address and hours, a map button, links, feedback."""
+    def answer(self, language: str, answer: Answer, log_id: int | None) -> Reply:
+        """The curated answer in one message: text, address and hours, a map button, links, feedback,
+        and the way on: back to the menu, or (`then`) the topics or languages themselves."""
         text = answer.texts[language]
         parts = [text.body]
         if answer.place:
@@ -131,14 +138,13 @@ class Replies:
                     for value in payloads.FEEDBACK_VALUES
                 )
             )
-        if answer.then is None:
-            rows.append(self.menu_button(language))
-        replies = [self.say(language, "\n\n".join(parts), tuple(rows), title=text.title)]
         if answer.then == "menu":
-            replies.append(self.menu(language))
+            rows.extend(self.topic_rows(language))
         elif answer.then == "language_picker":
-            replies.append(self.language_picker(language, greet=False))
-        return replies
+            rows.extend(self.language_rows())
+        else:
+            rows.append(self.menu_button(language))
+        return self.say(language, "\n\n".join(parts), tuple(rows), title=text.title)
 
     def place_lines(self, language: str, place: Place) -> str:
         lines = [f"📍 {self.text(language, 'address')}: {place.name}, {place.address}"]
