@@ -12,7 +12,7 @@ from typing import Any
 
 from bench.emulator import Outgoing, TelegramLimits, TimedEmulator
 from bench.nlu_proxy import NluCall, NluTimingProxy
-from bench.procs import BotProcess, LoopLag, RssSampler, cpu_seconds, wait_until
+from bench.procs import BotProcess, LoopLag, RssSampler, StallWatch, cpu_seconds, wait_until
 from bench.profile import PySpy
 from bench.scenario import Action, LoadPlan, Script, due, steady_rate
 from bench.stats import latency_summary, max_in_window, per_second
@@ -312,9 +312,11 @@ async def run_bot_load(
         cpu_before = cpu_seconds(startup)
         rasa_before = cpu_seconds(rasa_pid) if rasa_pid else 0.0
         own_before = time.process_time()
-        loop_lag = LoopLag()
+        loop_lag, stalls = LoopLag(), StallWatch()
         loop_lag.start()
+        stalls.start()
         await residents.run()
+        longest_stall = stalls.stop()
         lag = await loop_lag.stop()
         own_cpu = time.process_time() - own_before
         cpu = cpu_seconds(startup) - cpu_before
@@ -333,6 +335,7 @@ async def run_bot_load(
     result["bot_cpu_ms_per_message"] = round(cpu * 1000 / messages, 2)
     result["harness_cpu_ms_per_message"] = round(own_cpu * 1000 / messages, 2)
     result["harness_loop_lag"] = latency_summary(lag)
+    result["machine_longest_stall_ms"] = round(longest_stall * 1000, 1)
     result["nlu_server_cpu_ms_per_message"] = round(rasa_cpu * 1000 / messages, 2) if rasa_cpu else None
     result["bot_log_errors"] = sum(" ERROR " in line for line in log_tail.splitlines())
     texts = sum(p.kind == "text" for p in residents.pushed)

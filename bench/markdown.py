@@ -188,12 +188,27 @@ def _end_to_end(e2e: dict[str, Any]) -> list[str]:
                     f"{_v((e2e.get('harness_loop_lag') or {}).get('p99_ms'))} ms",
                 ],
                 [
+                    "longest stall of the machine during the run (a thread that only sleeps woke this late)",
+                    f"{_v(e2e.get('machine_longest_stall_ms'))} ms",
+                ],
+                ["runs made again because the machine stalled > 100 ms", _stalled(e2e)],
+                [
                     "bot start-up (process start to first getUpdates)",
                     f"{_v(e2e.get('bot_startup_seconds'))} s",
                 ],
             ],
         ),
     ]
+
+
+def _stalled(e2e: dict[str, Any]) -> str:
+    attempts = e2e.get("stalled_attempts") or []
+    described = [
+        f"stall {a['machine_longest_stall_ms']} ms: reply p99 {a['reply_p99_ms']} ms, "
+        f"overhead p99 {a['overhead_p99_ms']} ms"
+        for a in attempts
+    ]
+    return f"{len(attempts)} ({'; '.join(described)})" if attempts else "0"
 
 
 def _growth(growth: dict[str, Any], plot: bool) -> list[str]:

@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -234,3 +235,31 @@ class LoopLag:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
         return self.lags
+
+
+class StallWatch:
+    """Stalls of the machine itself: a thread that only sleeps 5 ms at a time, and how late it wakes.
+
+    The thread does no work, so a late wake-up means every process was held up (a busy or paused
+    virtual machine), not the bot or the load generator."""
+
+    def __init__(self, interval: float = 0.005) -> None:
+        self.interval = interval
+        self.late: list[float] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="stall-watch", daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            started = time.perf_counter()
+            time.sleep(self.interval)
+            self.late.append(time.perf_counter() - started - self.interval)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> float:
+        """The longest stall seen, in seconds."""
+        self._stop.set()
+        self._thread.join()
+        return max(self.late, default=0.0)

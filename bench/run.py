@@ -31,6 +31,10 @@ from bot.nlu.rasa_server import ensure_model
 from bot.settings import Settings
 
 PARTS = ("nlu", "end_to_end", "growth", "telegram_limits", "rasa_stack", "profile")
+# A machine stall longer than this (every process held up, see StallWatch) decides a run's p99 on its
+# own; such a run of the end-to-end part is made once more.
+STALL_LIMIT_MS = 100.0
+STALLED_RUN_ATTEMPTS = 2
 
 
 @dataclass(frozen=True)
@@ -180,8 +184,15 @@ class Bench:
             await self.part("nlu", nlu_part)
             await self.part(
                 "end_to_end",
-                lambda: run_bot_load(
-                    plan, scripts, rasa_url, self.workdir / "e2e.db", self.workdir / "e2e", rasa_pid=rasa_pid
+                lambda: unstalled(
+                    lambda attempt: run_bot_load(
+                        plan,
+                        scripts,
+                        rasa_url,
+                        self.workdir / f"e2e-{attempt}.db",
+                        self.workdir / f"e2e-{attempt}",
+                        rasa_pid=rasa_pid,
+                    )
                 ),
             )
             growth_scripts = scripts[: sizes.growth_residents]
@@ -227,6 +238,28 @@ class Bench:
             plan, scripts, rasa_url, self.workdir / "profile.db", self.workdir / "profile", profile=raw
         )
         return {"run": result, "profile": summarise(raw)}
+
+
+async def unstalled(
+    run: Callable[[int], Awaitable[dict[str, Any]]], attempts: int = STALLED_RUN_ATTEMPTS
+) -> dict[str, Any]:
+    """The run, made again (on a fresh database) when the machine itself stalled during it; the
+    stalled attempts stay in the result with their tail latencies."""
+    done: list[dict[str, Any]] = []
+    for attempt in range(1, attempts + 1):
+        done.append(await run(attempt))
+        if done[-1].get("machine_longest_stall_ms", 0.0) <= STALL_LIMIT_MS:
+            break
+    final = done[-1]
+    final["stalled_attempts"] = [
+        {
+            "machine_longest_stall_ms": stalled["machine_longest_stall_ms"],
+            "reply_p99_ms": stalled["latency_first_reply"]["p99_ms"],
+            "overhead_p99_ms": stalled["bot_overhead"]["p99_ms"],
+        }
+        for stalled in done[:-1]
+    ]
+    return final
 
 
 async def _points(points: Awaitable[list[dict[str, Any]]]) -> dict[str, Any]:
