@@ -74,3 +74,21 @@ def test_a_write_waits_for_a_busy_database_instead_of_failing(tmp_path: Path) ->
     assert store.turns(5)[-1]["id"] == log_id
     other.close()
     store.close()
+
+
+def test_with_checkpoints_handed_over_the_log_waits_for_checkpoint_and_nothing_is_lost(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "welkom.db"
+    store = Storage(path)
+    store.hand_checkpoints_over()
+    store.touch_resident(7)
+    for number in range(1500):
+        store.log_turn(turn(7, f"vraag {number}"))
+    log_frames, copied = store.checkpoint()
+    assert log_frames > 1000  # SQLite's own checkpoint would have started over at 1000 frames
+    assert copied == log_frames
+    store.close()
+    reopened = Storage(path)
+    assert len(reopened.turns(7)) == 1500
+    reopened.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 from datetime import time
@@ -38,6 +39,7 @@ TELEGRAM_RETRIES_AFTER_429 = 10
 # Replies in flight at once; python-telegram-bot's default pool holds 256.
 TELEGRAM_CONNECTIONS = 256
 RETENTION_TIME = time(3, 30, tzinfo=ZoneInfo("Europe/Brussels"))
+CHECKPOINT_SECONDS = 10
 PRIVATE_MESSAGE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
 
 WelkomApplication = Application[Any, WelkomContext, Any, Any, Any, Any]
@@ -57,6 +59,10 @@ def build_application(settings: Settings) -> WelkomApplication:
         if settings.staff_chat_id:
             application.job_queue.run_repeating(staff.remind_waiting_cases, interval=60, first=60)
         application.job_queue.run_daily(apply_retention, time=RETENTION_TIME)
+        services.storage.hand_checkpoints_over()
+        application.job_queue.run_repeating(
+            checkpoint_database, interval=CHECKPOINT_SECONDS, first=CHECKPOINT_SECONDS
+        )
         await apply_retention_now(services)
         # What start-up loaded (content, libraries, the language detector) lives as long as the
         # process; left to the collector, each full collection walks all of it and held every chat
@@ -127,6 +133,11 @@ async def apply_retention(context: WelkomContext) -> None:
 async def apply_retention_now(services: Services) -> None:
     deleted = DataRights(services.storage).apply_retention(services.settings.retention_days)
     log.info("retention: deleted %(conversation_turns)d turns and %(closed_cases)d closed cases", deleted)
+
+
+async def checkpoint_database(context: WelkomContext) -> None:
+    """The database's write-ahead log into the database file, in a worker thread (see Storage)."""
+    await asyncio.to_thread(context.services.storage.checkpoint)
 
 
 async def reload_content(context: WelkomContext) -> None:
