@@ -65,7 +65,7 @@ docker-compose:
 
 .PHONY: bench bench-smoke
 
-bench: install ## benchmarks on this machine (about 17 minutes): bench/results/*.json, docs/benchmarks.md
+bench: install ## benchmarks on this machine (about 16-18 minutes): bench/results/*.json, docs/benchmarks.md
 	$(VENV)/bin/python -m bench
 
 bench-smoke: install ## the benchmark harness with tiny sizes, into bench/results/smoke/
