@@ -4,7 +4,7 @@ VENV := .venv
 RASA_VENV := .venv-rasa
 BOT := $(VENV)/bin/python -m bot
 
-.PHONY: chat test run train rasa check lint install docker-compose nlu-report unanswered caseworker flows-diagram
+.PHONY: chat test run train rasa check lint lock install docker-compose nlu-report unanswered caseworker flows-diagram
 
 chat: install ## install everything, train the NLU if needed, chat in this terminal
 	$(BOT) chat
@@ -47,17 +47,25 @@ lint: install
 
 install: $(VENV)/.installed $(RASA_VENV)/.installed
 
+# Both locks carry a hash for every file, so a changed or missing artefact stops the install here.
 $(VENV)/.installed: requirements/bot.lock
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements/bot.lock
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check --require-hashes -r requirements/bot.lock
 	touch $@
 
 # Rasa 3.6 declares Python <3.11; with every dependency pinned for 3.11 it installs and runs.
 $(RASA_VENV)/.installed: requirements/rasa.lock
 	$(PYTHON) -m venv $(RASA_VENV)
 	$(RASA_VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps --ignore-requires-python \
-		-r requirements/rasa.lock
+		--require-hashes -r requirements/rasa.lock
 	touch $@
+
+# requirements/*.in are edited by hand; the locks are written only by this target.
+# rasa.in pins every package itself (verified on Python 3.11), so its lock only adds the hashes.
+UV_COMPILE := $(VENV)/bin/uv pip compile --quiet --generate-hashes --python-version 3.11
+lock: $(VENV)/.installed ## rewrite requirements/*.lock from requirements/*.in, with hashes
+	$(UV_COMPILE) requirements/bot.in -o requirements/bot.lock
+	$(UV_COMPILE) --no-deps requirements/rasa.in -o requirements/rasa.lock
 
 # docker-compose validates docker-compose.yml in the tests; no Docker engine is needed for that.
 docker-compose:
