@@ -2,7 +2,7 @@
 FROM python:3.11-slim
 WORKDIR /app
 COPY requirements/bot.lock requirements/bot.lock
-RUN pip install --no-cache-dir -r requirements/bot.lock
+RUN pip install --no-cache-dir --require-hashes -r requirements/bot.lock
 COPY bot bot
 COPY content content
 ENV DATABASE_PATH=/data/welkom.db
