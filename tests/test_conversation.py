@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.content import Content
-from bot.core.bidi import LEFT_TO_RIGHT_ISOLATE, RIGHT_TO_LEFT_MARK
+from bot.core.bidi import LEFT_TO_RIGHT_ISOLATE, POP_DIRECTIONAL_ISOLATE, RIGHT_TO_LEFT_MARK, right_to_left
 from bot.core.conversation import Conversation, Thresholds
 from bot.nlu import RasaNlu
 from bot.storage import Storage
@@ -264,3 +264,10 @@ async def test_when_the_nlu_is_down_the_resident_gets_keyword_matches_and_the_me
     turn = await resident.says("blorf")
     await unreachable.close()
     assert content.text("en", "topic.housing") in resident.labels()
+
+
+@pytest.mark.parametrize("name", ["Şeyma Yılmaz", "Łódź", "Олена", "AZ Sint-Maarten (spoed)"])
+def test_a_left_to_right_name_in_any_script_stays_one_isolated_run_in_arabic(name: str) -> None:
+    text = right_to_left(f"اسألي {name} عن الموعد")
+    assert f"{LEFT_TO_RIGHT_ISOLATE}{name}{POP_DIRECTIONAL_ISOLATE}" in text
+    assert text.count(LEFT_TO_RIGHT_ISOLATE) == 1

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from bot.content import Content
 from bot.core.conversation import Conversation
+from bot.core.flood import FloodGuard, Pace
 from bot.core.messages import Incoming, Kind
 from bot.core.text import clean
 from bot.storage import Storage
@@ -83,3 +84,19 @@ async def test_any_input_gets_replies_for_that_resident_only(
         for row in reply.buttons:
             for button in row:
                 assert button.url or len(button.payload.encode()) <= 64
+
+
+def test_the_flood_guard_forgets_residents_who_went_quiet() -> None:
+    guard = FloodGuard(limit=10, window=10.0)
+    for resident in range(1_000):
+        assert guard.pace(resident, moment=resident * 0.01) is Pace.OK
+    assert guard.pace(5_000, moment=100.0) is Pace.OK
+    assert guard.tracked() == 1
+
+
+def test_a_resident_warned_for_a_flood_starts_afresh_after_going_quiet() -> None:
+    guard = FloodGuard(limit=2, window=10.0)
+    paces = [guard.pace(7, moment) for moment in (0.0, 0.1, 0.2, 0.3)]
+    assert paces == [Pace.OK, Pace.OK, Pace.WARN, Pace.DROP]
+    assert guard.pace(8, moment=60.0) is Pace.OK
+    assert guard.pace(7, moment=60.5) is Pace.OK
