@@ -8,6 +8,9 @@ from typing import Any
 
 from bot.storage import Storage
 
+# Telegram keeps an undelivered update for 24 hours at most; after that its id can never come again.
+UPDATE_IDS_KEPT = timedelta(hours=48)
+
 
 class DataRights:
     def __init__(self, storage: Storage) -> None:
@@ -57,7 +60,9 @@ class DataRights:
 
     def apply_retention(self, days: int, now: datetime | None = None) -> dict[str, int]:
         """Delete conversation turns and closed cases older than `days`; returns what was deleted."""
-        cutoff = ((now or datetime.now(UTC)) - timedelta(days=days)).isoformat(timespec="seconds")
+        moment = now or datetime.now(UTC)
+        cutoff = (moment - timedelta(days=days)).isoformat(timespec="seconds")
+        updates_cutoff = (moment - UPDATE_IDS_KEPT).isoformat(timespec="seconds")
         with self.storage.write():
             old_turns = "SELECT id FROM conversation_log WHERE created_at < ?"
             self.db.execute(f"DELETE FROM feedback WHERE log_id IN ({old_turns})", [cutoff])
@@ -67,5 +72,5 @@ class DataRights:
             cases = self.db.execute(
                 "DELETE FROM cases WHERE status = 'closed' AND closed_at < ?", [cutoff]
             ).rowcount
-            self.db.execute("DELETE FROM processed_updates WHERE seen_at < ?", [cutoff])
+            self.db.execute("DELETE FROM processed_updates WHERE seen_at < ?", [updates_cutoff])
         return {"conversation_turns": turns, "closed_cases": cases}

@@ -120,13 +120,13 @@ class Storage:
             )
         return cursor.rowcount == 1
 
-    def notice_shown(self, resident_id: int) -> bool:
-        """True the first time only: the privacy notice is then due."""
+    def privacy_notice_due(self, resident_id: int) -> bool:
+        """True the first time only (the privacy notice is then due), and records that it is shown."""
         with self.write():
             cursor = self.db.execute(
                 "UPDATE residents SET notice_shown = 1 WHERE id = ? AND notice_shown = 0", [resident_id]
             )
-        return cursor.rowcount == 0
+        return cursor.rowcount == 1
 
     def set_language(self, resident_id: int, language: str) -> None:
         with self.write():

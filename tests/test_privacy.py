@@ -97,3 +97,17 @@ def test_retention_deletes_old_turns_and_closed_cases_but_keeps_recent_ones(stor
     assert deleted == {"conversation_turns": 1, "closed_cases": 1}
     assert [row["id"] for row in storage.turns(70)] == [recent]
     assert cases.get(closed.id) is None and cases.get(still_open.id) is not None
+
+
+def test_update_ids_are_forgotten_two_days_after_they_were_seen(storage: Storage) -> None:
+    assert storage.first_delivery(1001) and storage.first_delivery(1002)
+    three_days_ago = (datetime.now(UTC) - timedelta(days=3)).isoformat(timespec="seconds")
+    storage.db.execute("UPDATE processed_updates SET seen_at = ? WHERE update_id = 1001", [three_days_ago])
+    DataRights(storage).apply_retention(days=90)
+    assert [row["update_id"] for row in storage.db.query("SELECT update_id FROM processed_updates")] == [1002]
+    assert not storage.first_delivery(1002)
+
+
+def test_the_privacy_notice_is_due_once_per_resident(storage: Storage) -> None:
+    storage.touch_resident(71)
+    assert [storage.privacy_notice_due(71) for _ in range(3)] == [True, False, False]

@@ -73,7 +73,7 @@ class Conversation:
                 return self._slow_down(event, pace)
         resident = self.storage.touch_resident(event.resident_id)
         turn = await self._respond(resident, event)
-        notice_due = turn.outcome not in NO_NOTICE_YET and not self.storage.notice_shown(resident.id)
+        notice_due = turn.outcome not in NO_NOTICE_YET and self.storage.privacy_notice_due(resident.id)
         if notice_due and turn.outcome != "command:privacy":
             turn.replies.append(self.privacy.notice(self.replies, turn.language))
         return turn
