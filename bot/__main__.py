@@ -122,7 +122,7 @@ async def safety_report(settings: Settings, with_nlu: bool) -> int:
     from bot.core.language import LanguageDetection
     from bot.core.urgent import urgent_check
     from bot.nlu import RasaNlu
-    from bot.safety_report import evaluate, format_report, nlu_rankings, read_safety_set
+    from bot.safety_report import evaluate, format_report, nlu_rankings, read_safety_set, threshold_sweep
 
     content = load_content(settings.content_dir, settings.flows_dir)
     check, detector = urgent_check(content), LanguageDetection(content.languages)
@@ -136,6 +136,8 @@ async def safety_report(settings: Settings, with_nlu: bool) -> int:
             await nlu.close()
         results["signals and NLU ranking"] = evaluate(check, messages, detector, rankings)
     print(format_report(results, tuple(content.urgent.categories)))
+    if with_nlu:
+        print(threshold_sweep(check, messages, detector, rankings))
     missed = any(r.recall() < 1.0 or r.false_alarm_rate() > MAX_FALSE_ALARMS for r in results.values())
     return 1 if missed else 0
 

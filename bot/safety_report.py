@@ -106,6 +106,38 @@ async def nlu_rankings(nlu: Nlu, messages: Iterable[SafetyMessage]) -> dict[str,
     return rankings
 
 
+SWEEP = (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6)
+
+
+def threshold_sweep(
+    check: UrgentCheck,
+    messages: Sequence[SafetyMessage],
+    detector: LanguageDetection | None,
+    rankings: dict[str, Sequence[tuple[str, float]]],
+) -> str:
+    """Per NLU rule and threshold: danger messages its score alone finds, and calm messages it would
+    flag where no calm phrase stands (as the check does): how the threshold in categories.yaml is chosen."""
+    lines = []
+    for rule in check.content.nlu:
+        lines += [
+            f"NLU `{rule.intent}` alone | " + " | ".join(f"≥{t}" for t in SWEEP),
+            "| --- " * (len(SWEEP) + 1) + "|",
+        ]
+        danger = [m for m in messages if m.category != CALM]
+        calm = [m for m in messages if m.category == CALM]
+        vetoed = {
+            m.text for m in calm if check.signals.category(m.text, signal_languages(m, detector), ())[1]
+        }
+
+        score = {m.text: dict(rankings.get(m.text, ())).get(rule.intent, 0.0) for m in messages}
+        found = [sum(score[m.text] >= t for m in danger) for t in SWEEP]
+        alarms = [sum(score[m.text] >= t and m.text not in vetoed for m in calm) for t in SWEEP]
+        lines.append("danger found | " + " | ".join(f"{n}/{len(danger)}" for n in found))
+        lines.append("calm flagged | " + " | ".join(f"{n}/{len(calm)}" for n in alarms))
+        lines.append("")
+    return "\n".join(lines)
+
+
 def format_report(results: dict[str, SafetyResult], categories: Sequence[str]) -> str:
     """One table per mode: recall per language and category, and false alarms per language."""
     lines: list[str] = []

@@ -16,7 +16,8 @@ from bot.content.model import Content
 from bot.content.urgent import CALM, Signal, UrgentContent
 
 MAX_GAP = 3  # words that may stand between two words of a signal ("my son is still missing")
-FUZZY_MIN = 6  # stems this long also match with one letter wrong, missing, extra or swapped
+FUZZY_MIN = 6  # stems this long also match with one letter wrong, missing, extra or swapped,
+PHRASE_FUZZY_MIN = 5  # and in a phrase of several words, where the other words make a typo safe
 CACHE_LIMIT = 20_000
 WORD = re.compile(r"\w+")
 APOSTROPHES = re.compile(r"n['’ʼ]t\b")
@@ -94,6 +95,7 @@ def near(text: str, stem: str) -> bool:
 class _Stem:
     text: str
     prefix: bool
+    fuzzy_min: int = FUZZY_MIN
 
     def matches(self, form: str, fuzzy: bool) -> bool:
         if self.prefix:
@@ -102,12 +104,12 @@ class _Stem:
             n = len(self.text)
             return (
                 fuzzy
-                and n >= FUZZY_MIN
+                and n >= self.fuzzy_min
                 and form[:1] == self.text[:1]
                 and any(near(form[:length], self.text) for length in (n - 1, n, n + 1) if length <= len(form))
             )
         return form == self.text or (
-            fuzzy and len(self.text) >= FUZZY_MIN and form[:1] == self.text[:1] and near(form, self.text)
+            fuzzy and len(self.text) >= self.fuzzy_min and form[:1] == self.text[:1] and near(form, self.text)
         )
 
 
@@ -123,12 +125,14 @@ class _Pattern:
 
 def _compile(signal: Signal) -> _Pattern:
     compiled = []
-    for word in signal.text.split():
+    phrase = signal.text.split()
+    fuzzy_min = PHRASE_FUZZY_MIN if len(phrase) > 1 else FUZZY_MIN
+    for word in phrase:
         stems = []
         for alternative in word.split("|"):
             prefix = alternative.endswith("*")
             for part in words(alternative.rstrip("*")):
-                stems.append(_Stem(part, prefix))
+                stems.append(_Stem(part, prefix, fuzzy_min))
         compiled.append(tuple(stems))
     return _Pattern(signal, tuple(compiled))
 
@@ -162,7 +166,7 @@ class DangerSignals:
             for stem in pattern.words[0]:
                 table = self.prefix if stem.prefix else self.exact
                 table.setdefault(stem.text, []).append(pattern)
-                if len(stem.text) >= FUZZY_MIN:
+                if len(stem.text) >= stem.fuzzy_min:
                     for key in _deletions(stem.text):
                         self.fuzzy.setdefault(key, []).append(pattern)
         self.prefix_lengths = sorted({len(stem) for stem in self.prefix})
@@ -178,8 +182,8 @@ class DangerSignals:
             if length > len(form):
                 break
             found += self.prefix.get(form[:length], ())
-        if len(form) >= FUZZY_MIN - 1 and form not in self.known_words:
-            for length in range(FUZZY_MIN - 1, len(form) + 1):
+        if len(form) >= PHRASE_FUZZY_MIN - 1 and form not in self.known_words:
+            for length in range(PHRASE_FUZZY_MIN - 1, len(form) + 1):
                 for key in _deletions(form[:length]):
                     found += self.fuzzy.get(key, ())
         result = tuple(dict.fromkeys(found))
@@ -202,13 +206,15 @@ class DangerSignals:
                     found.append(Hit(pattern, positions))
         return found
 
-    def category(self, text: str, languages: Iterable[str], order: Sequence[str]) -> Hit | None:
-        """The winning danger hit (first category in `order`), after calm phrases took their words out."""
+    def category(self, text: str, languages: Iterable[str], order: Sequence[str]) -> tuple[Hit | None, bool]:
+        """The winning danger hit (first category in `order`), after calm phrases took their words out;
+        and whether a calm phrase was found at all."""
         all_hits = self.hits(text, languages)
         calm = {position for hit in all_hits if hit.pattern.calm for position in hit.positions}
         danger = [hit for hit in all_hits if not hit.pattern.calm and not calm.intersection(hit.positions)]
         rank = {category: index for index, category in enumerate(order)}
-        return min(danger, key=lambda hit: rank.get(hit.pattern.signal.category, len(rank)), default=None)
+        winner = min(danger, key=lambda hit: rank.get(hit.pattern.signal.category, len(rank)), default=None)
+        return winner, bool(calm)
 
 
 def _follow(
@@ -252,9 +258,12 @@ class UrgentCheck:
         ranking: Sequence[tuple[str, float]] = (),
     ) -> UrgentFinding | None:
         """The urgent finding for a message in any of `languages`; `ranking` is empty when the NLU is down."""
-        hit = self.signals.category(text, languages, self.order)
+        hit, calm = self.signals.category(text, languages, self.order)
         if hit is not None:
             return UrgentFinding(hit.pattern.signal.category, signal=hit.pattern.signal.text)
+        if calm:
+            # A calm phrase and no danger word: "what is the emergency number", "fire safety course".
+            return None
         scores = dict(ranking)
         for rule in self.content.nlu:
             score = scores.get(rule.intent, 0.0)
