@@ -123,7 +123,7 @@ def _read_signals(
     if not isinstance(data, dict):
         problems.append((str(path), "must map each category (and `calm`) to a list of signals"))
         return []
-    lines = _signal_lines(path)
+    lines, entry_lines = _signal_lines(path)
     signals: list[Signal] = []
     seen: dict[str, str] = {}
     for category, entries in data.items():
@@ -138,8 +138,8 @@ def _read_signals(
             continue
         for entry in entries:
             text = " ".join(str(entry or "").split())
-            entry_key = f"{category}\n{text}"
-            origin = f"{path}:{lines.get(entry_key, lines.get(str(category), 0))}"
+            numbers = entry_lines.get(f"{category}\n{text}") or [lines.get(str(category), 0)]
+            origin = f"{path}:{numbers.pop(0) if len(numbers) > 1 else numbers[0]}"
             problem = _signal_problem(text)
             if problem:
                 problems.append((origin, f"`{category}`: {problem}"))
@@ -164,9 +164,10 @@ def _signal_problem(text: str) -> str | None:
     return None
 
 
-def _signal_lines(path: Path) -> dict[str, int]:
-    """The line of each category key and of each list entry under it (`category\\nentry`)."""
+def _signal_lines(path: Path) -> tuple[dict[str, int], dict[str, list[int]]]:
+    """The line of each category key, and the lines of each list entry under it (`category\\nentry`)."""
     lines: dict[str, int] = {}
+    entries: dict[str, list[int]] = {}
     category = ""
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         stripped = line.strip()
@@ -177,5 +178,5 @@ def _signal_lines(path: Path) -> dict[str, int]:
             lines[category] = number
         elif stripped.startswith("- "):
             entry = stripped[2:].split(" #")[0].strip().strip("\"'")
-            lines.setdefault(f"{category}\n{' '.join(entry.split())}", number)
-    return lines
+            entries.setdefault(f"{category}\n{' '.join(entry.split())}", []).append(number)
+    return lines, entries
