@@ -4,17 +4,31 @@ and the content check of content/urgent/ (every mistake with file and line)."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.cases import Cases
 from bot.content import Content
 from bot.content.loader import read_content
+from bot.core.casedesk import CaseDesk
+from bot.core.conversation import Conversation
+from bot.core.handoff import Handoff
 from bot.core.language import LanguageDetection
+from bot.core.privacy import Privacy
 from bot.core.urgent import UrgentCheck, normalise, urgent_check, words
+from bot.nlu import RasaNlu
 from bot.nlu.evaluation import training_examples
+from bot.privacy import DataRights
 from bot.safety_report import CALM, evaluate, read_safety_set
-from bot.settings import PROJECT_ROOT
+from bot.services import thresholds
+from bot.settings import PROJECT_ROOT, Settings
+from bot.storage import Storage
+from tests.auxil.core_resident import CoreResident
+from tests.conftest import free_port
 
 SAFETY_SET = PROJECT_ROOT / "nlu_data" / "safety"
 MIN_DANGER_PER_LANGUAGE = 25
@@ -160,3 +174,71 @@ def test_a_missing_language_or_help_text_is_reported(tmp_path: Path) -> None:
     assert any("`missing_child` in `nl`: the first line must give the number" in p for p in problems), (
         problems
     )
+
+
+@pytest.fixture
+async def nlu_down() -> AsyncIterator[RasaNlu]:
+    """The real NLU client, with no server behind it: as when Rasa is down."""
+    client = RasaNlu(f"http://127.0.0.1:{free_port()}", timeout_seconds=1)
+    yield client
+    await client.close()
+
+
+@pytest.fixture
+def conversation_without_nlu(
+    base_settings: Settings,
+    content: Content,
+    storage: Storage,
+    nlu_down: RasaNlu,
+    detector: LanguageDetection,
+) -> Conversation:
+    cases = Cases(storage)
+    handoff = Handoff(storage, cases, base_settings.case_reopen_days)
+    privacy = Privacy(DataRights(storage), cases, base_settings.retention_days)
+    saturday_night = datetime(2026, 11, 28, 23, 0, tzinfo=ZoneInfo("Europe/Brussels"))
+    return Conversation(
+        content,
+        storage,
+        nlu_down,
+        detector,
+        thresholds(base_settings),
+        handoff,
+        privacy,
+        lambda: saturday_night,
+    )
+
+
+async def test_with_the_nlu_down_danger_gets_the_number_first_is_logged_and_the_case_is_marked(
+    conversation_without_nlu: Conversation, content: Content, storage: Storage
+) -> None:
+    nadia = CoreResident(conversation_without_nlu, resident_id=31, client_language="fr")
+    turn = await nadia.says("mon mari me frappe et il a pris un couteau")
+    help_text = content.urgent.categories["violence"].help["fr"]
+    assert turn.texts[0].splitlines()[0] == help_text.splitlines()[0]
+    assert content.urgent.closed_note["fr"] in turn.texts[0]
+    assert content.text("fr", "handoff_consent_yes") in nadia.labels()
+    logged = storage.recent_turns(nadia.id, 1)[0]
+    assert (logged["outcome"], logged["urgent_category"]) == ("urgent", "violence")
+
+    await nadia.presses(content.text("fr", "handoff_consent_yes"))
+    case = Cases(storage).open_case_of(nadia.id)
+    assert case is not None and case.urgent and case.urgent_category == "violence"
+    desk = CaseDesk(conversation_without_nlu, Cases(storage), storage, True)
+    card = desk.card(case, datetime.now(UTC))
+    assert content.urgent.categories["violence"].staff_label in card and "🚨" in desk.topic_name(case)
+
+
+async def test_the_queue_and_reminders_put_urgent_cases_first(
+    conversation_without_nlu: Conversation, content: Content, storage: Storage
+) -> None:
+    calm = CoreResident(conversation_without_nlu, resident_id=41, client_language="nl")
+    await calm.says("/menu")
+    await calm.presses(content.text("nl", "topic.person"))
+    await calm.presses(content.text("nl", "handoff_consent_yes"))
+    urgent = CoreResident(conversation_without_nlu, resident_id=42, client_language="nl")
+    await urgent.says("mijn zoon is vermist sinds vanmiddag")
+    await urgent.presses(content.text("nl", "handoff_consent_yes"))
+    desk = CaseDesk(conversation_without_nlu, Cases(storage), storage, True)
+    later = datetime.now(UTC) + timedelta(hours=2)
+    assert [case.resident_id for case in desk.waiting_too_long(later, 30)] == [42, 41]
+    assert desk.queue(later).splitlines()[1].startswith("🚨")
