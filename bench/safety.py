@@ -11,7 +11,7 @@ from bot.content import Content
 from bot.core.language import LanguageDetection
 from bot.core.urgent import urgent_check
 from bot.nlu import RasaNlu
-from bot.nlu.evaluation import Example
+from bot.nlu.evaluation import Example, training_examples
 from bot.safety_report import CALM, SafetyResult, evaluate, nlu_rankings, read_safety_set, signal_languages
 from bot.settings import Settings
 
@@ -49,10 +49,11 @@ async def run_safety(
         rankings = await nlu_rankings(nlu, messages)
     finally:
         await nlu.close()
-    check = urgent_check(content)
+    examples = [example.text for example in training_examples(settings.nlu_dir / "data")]
+    check = urgent_check(content, examples)
     texts = [(m.text, signal_languages(m, None)) for m in messages]
     texts += [(e.text, {e.language, "en"}) for e in held_out]
-    cold = urgent_check(content)
+    cold = urgent_check(content, examples)
     durations = []
     for text, languages in texts:
         started = time.perf_counter()

@@ -125,7 +125,10 @@ async def safety_report(settings: Settings, with_nlu: bool) -> int:
     from bot.safety_report import evaluate, format_report, nlu_rankings, read_safety_set, threshold_sweep
 
     content = load_content(settings.content_dir, settings.flows_dir)
-    check, detector = urgent_check(content), LanguageDetection(content.languages)
+    from bot.nlu.evaluation import training_examples
+
+    examples = [example.text for example in training_examples(settings.nlu_dir / "data")]
+    check, detector = urgent_check(content, examples), LanguageDetection(content.languages)
     messages = read_safety_set(settings.nlu_dir / "safety")
     results = {"signals only (NLU down)": evaluate(check, messages, detector)}
     if with_nlu:

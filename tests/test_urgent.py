@@ -38,7 +38,7 @@ MAX_FALSE_ALARMS = 0.05
 
 @pytest.fixture(scope="module")
 def check(content: Content) -> UrgentCheck:
-    return urgent_check(content)
+    return urgent_check(content, [e.text for e in training_examples(PROJECT_ROOT / "nlu_data" / "data")])
 
 
 @pytest.mark.parametrize(

@@ -16,8 +16,12 @@ from bot.content.model import Content
 from bot.content.urgent import CALM, Signal, UrgentContent
 
 MAX_GAP = 3  # words that may stand between two words of a signal ("my son is still missing")
-FUZZY_MIN = 6  # stems this long also match with one letter wrong, missing, extra or swapped,
-PHRASE_FUZZY_MIN = 5  # and in a phrase of several words, where the other words make a typo safe
+# A whole word this long also matches with one letter wrong, missing, extra or swapped; in a phrase of
+# several words, where the other words make a typo safe, so do words and stems from this length. A lone
+# stem never does: its open end made "помаранчева" a typo of "помира*" and "yapiyor" one of "yaniyor".
+FUZZY_MIN = 6
+PHRASE_FUZZY_MIN = 5
+NO_FUZZ = 1000
 CACHE_LIMIT = 20_000
 WORD = re.compile(r"\w+")
 APOSTROPHES = re.compile(r"n['’ʼ]t\b")
@@ -74,6 +78,11 @@ def word_forms(word: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(forms))
 
 
+def _arabic(word: str) -> bool:
+    """Arabic words get no typo tolerance: one letter apart is often another word (انتظار, انتحار)."""
+    return "\u0600" <= word[:1] <= "\u06ff"
+
+
 def near(text: str, stem: str) -> bool:
     """One substitution, insertion, deletion or swap of neighbours apart (or equal)."""
     if text == stem:
@@ -126,11 +135,11 @@ class _Pattern:
 def _compile(signal: Signal) -> _Pattern:
     compiled = []
     phrase = signal.text.split()
-    fuzzy_min = PHRASE_FUZZY_MIN if len(phrase) > 1 else FUZZY_MIN
     for word in phrase:
         stems = []
         for alternative in word.split("|"):
             prefix = alternative.endswith("*")
+            fuzzy_min = PHRASE_FUZZY_MIN if len(phrase) > 1 else NO_FUZZ if prefix else FUZZY_MIN
             for part in words(alternative.rstrip("*")):
                 stems.append(_Stem(part, prefix, fuzzy_min))
         compiled.append(tuple(stems))
@@ -182,7 +191,7 @@ class DangerSignals:
             if length > len(form):
                 break
             found += self.prefix.get(form[:length], ())
-        if len(form) >= PHRASE_FUZZY_MIN - 1 and form not in self.known_words:
+        if len(form) >= PHRASE_FUZZY_MIN - 1 and form not in self.known_words and not _arabic(form):
             for length in range(PHRASE_FUZZY_MIN - 1, len(form) + 1):
                 for key in _deletions(form[:length]):
                     found += self.fuzzy.get(key, ())
@@ -194,7 +203,7 @@ class DangerSignals:
     def hits(self, text: str, languages: Iterable[str]) -> list[Hit]:
         wanted = set(languages)
         forms = [word_forms(word) for word in words(text)]
-        fuzzy = [word not in self.known_words for word in words(text)]
+        fuzzy = [word not in self.known_words and not _arabic(word) for word in words(text)]
         found = []
         for start, start_forms in enumerate(forms):
             candidates = {p for form in start_forms for p in self._starting_at(form)}
@@ -272,14 +281,15 @@ class UrgentCheck:
         return None
 
 
-def known_words(content: Content) -> frozenset[str]:
-    """Every word the assistant itself writes: real words, so never read as a typo of a danger word
-    ("adresse" is not a misspelt "agress*")."""
+def known_words(content: Content, examples: Iterable[str] = ()) -> frozenset[str]:
+    """Real words, never read as a typo of a danger word ("adresse" is not a misspelt "agress*",
+    "violin" not "violen*"): every word the assistant writes, and those of the residents' example
+    questions the NLU is trained on."""
     texts = [text for table in content.ui.values() for text in table.values()]
     for answer in content.answers.values():
         texts += [f"{text.title} {text.body}" for text in answer.texts.values()]
-    return frozenset(word for text in texts for word in words(text))
+    return frozenset(word for text in [*texts, *examples] for word in words(text))
 
 
-def urgent_check(content: Content) -> UrgentCheck:
-    return UrgentCheck(content.urgent, known_words(content))
+def urgent_check(content: Content, examples: Iterable[str] = ()) -> UrgentCheck:
+    return UrgentCheck(content.urgent, known_words(content, examples))
