@@ -202,8 +202,9 @@ class DangerSignals:
 
     def hits(self, text: str, languages: Iterable[str]) -> list[Hit]:
         wanted = set(languages)
-        forms = [word_forms(word) for word in words(text)]
-        fuzzy = [word not in self.known_words and not _arabic(word) for word in words(text)]
+        message = words(text)
+        forms = [word_forms(word) for word in message]
+        fuzzy = [word not in self.known_words and not _arabic(word) for word in message]
         found = []
         for start, start_forms in enumerate(forms):
             candidates = {p for form in start_forms for p in self._starting_at(form)}
