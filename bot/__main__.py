@@ -38,6 +38,7 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     safety = commands.add_parser("safety", help="the urgent-message check")
     safety.add_argument("action", choices=["report"])
     safety.add_argument("--signals-only", action="store_true", help="without the NLU (as when Rasa is down)")
+    safety.add_argument("--set", help="a folder of <language>.yml to measure (default nlu_data/safety)")
     nlu = commands.add_parser("nlu", help="the Rasa NLU model and server")
     nlu.add_argument("action", choices=["train", "serve", "report"])
     return parser.parse_args(argv)
@@ -70,13 +71,13 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     if arguments.command == "safety" and arguments.signals_only:
-        return asyncio.run(safety_report(settings, with_nlu=False))
+        return asyncio.run(safety_report(settings, with_nlu=False, folder=arguments.set))
     from bot.services import rasa_service
 
     with rasa_service(settings) as rasa_url:
         if arguments.command == "safety":
             settings = settings.model_copy(update={"rasa_url": rasa_url})
-            return asyncio.run(safety_report(settings, with_nlu=True))
+            return asyncio.run(safety_report(settings, with_nlu=True, folder=arguments.set))
         settings = settings.model_copy(update={"rasa_url": rasa_url})
         if arguments.command == "run":
             return run_telegram(settings)
@@ -116,7 +117,7 @@ def run_nlu(settings: Settings, action: str) -> int:
     return 0
 
 
-async def safety_report(settings: Settings, with_nlu: bool) -> int:
+async def safety_report(settings: Settings, with_nlu: bool, folder: str | None = None) -> int:
     """Recall and false alarms of the urgent check per language and category; 1 when a target is missed."""
     from bot.content import load_content
     from bot.core.language import LanguageDetection
@@ -129,7 +130,7 @@ async def safety_report(settings: Settings, with_nlu: bool) -> int:
 
     examples = [example.text for example in training_examples(settings.nlu_dir / "data")]
     check, detector = urgent_check(content, examples), LanguageDetection(content.languages)
-    messages = read_safety_set(settings.nlu_dir / "safety")
+    messages = read_safety_set(Path(folder) if folder else settings.nlu_dir / "safety")
     results = {"signals only (NLU down)": evaluate(check, messages, detector)}
     if with_nlu:
         nlu = RasaNlu(settings.effective_rasa_url, settings.rasa_timeout_seconds)
