@@ -9,7 +9,7 @@ from typing import Any
 from bench.stats import percentile, rounded
 from bot.content import Content
 from bot.core.language import LanguageDetection
-from bot.core.urgent import urgent_check
+from bot.core.urgent import known_words, urgent_check
 from bot.nlu import RasaNlu
 from bot.nlu.evaluation import Example, training_examples
 from bot.safety_report import CALM, SafetyResult, evaluate, nlu_rankings, read_safety_set, signal_languages
@@ -50,10 +50,10 @@ async def run_safety(
     finally:
         await nlu.close()
     examples = [example.text for example in training_examples(settings.nlu_dir / "data")]
-    check = urgent_check(content, examples)
+    check = urgent_check(content, known_words(examples))
     texts = [(m.text, signal_languages(m, None)) for m in messages]
     texts += [(e.text, {e.language, "en"}) for e in held_out]
-    cold = urgent_check(content, examples)
+    cold = urgent_check(content, known_words(examples))
     durations = []
     for text, languages in texts:
         started = time.perf_counter()

@@ -121,7 +121,7 @@ async def safety_report(settings: Settings, with_nlu: bool, folder: str | None =
     """Recall and false alarms of the urgent check per language and category; 1 when a target is missed."""
     from bot.content import load_content
     from bot.core.language import LanguageDetection
-    from bot.core.urgent import urgent_check
+    from bot.core.urgent import known_words, urgent_check
     from bot.nlu import RasaNlu
     from bot.safety_report import evaluate, format_report, nlu_rankings, read_safety_set, threshold_sweep
 
@@ -129,7 +129,7 @@ async def safety_report(settings: Settings, with_nlu: bool, folder: str | None =
     from bot.nlu.evaluation import training_examples
 
     examples = [example.text for example in training_examples(settings.nlu_dir / "data")]
-    check, detector = urgent_check(content, examples), LanguageDetection(content.languages)
+    check, detector = urgent_check(content, known_words(examples)), LanguageDetection(content.languages)
     messages = read_safety_set(Path(folder) if folder else settings.nlu_dir / "safety")
     results = {"signals only (NLU down)": evaluate(check, messages, detector)}
     if with_nlu:

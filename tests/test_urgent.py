@@ -19,7 +19,7 @@ from bot.core.conversation import Conversation
 from bot.core.handoff import Handoff
 from bot.core.language import LanguageDetection
 from bot.core.privacy import Privacy
-from bot.core.urgent import UrgentCheck, normalise, urgent_check, words
+from bot.core.urgent import UrgentCheck, known_words, normalise, urgent_check, words
 from bot.nlu import RasaNlu
 from bot.nlu.evaluation import training_examples
 from bot.privacy import DataRights
@@ -38,7 +38,8 @@ MAX_FALSE_ALARMS = 0.05
 
 @pytest.fixture(scope="module")
 def check(content: Content) -> UrgentCheck:
-    return urgent_check(content, [e.text for e in training_examples(PROJECT_ROOT / "nlu_data" / "data")])
+    examples = training_examples(PROJECT_ROOT / "nlu_data" / "data")
+    return urgent_check(content, known_words(example.text for example in examples))
 
 
 @pytest.mark.parametrize(

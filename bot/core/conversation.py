@@ -57,7 +57,7 @@ class Conversation:
         handoff: Handoff,
         privacy: Privacy,
         clock: Callable[[], datetime] = now,
-        example_questions: tuple[str, ...] = (),
+        known_words: frozenset[str] = frozenset(),
     ) -> None:
         self.storage = storage
         self.nlu = nlu
@@ -67,14 +67,14 @@ class Conversation:
         self.privacy = privacy
         self.clock = clock
         self.flood = FloodGuard()
-        self.example_questions = example_questions
+        self.known_words = known_words
         self.use_content(content)
 
     def use_content(self, content: Content) -> None:
         """Serve from now on with this content (for example after staff edited it)."""
         self.content = content
         self.replies = Replies(content)
-        self.urgent = urgent_check(content, self.example_questions)
+        self.urgent = urgent_check(content, self.known_words)
 
     async def handle(self, event: Incoming) -> Turn:
         if event.kind in (Kind.TEXT, Kind.UNSUPPORTED):

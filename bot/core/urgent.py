@@ -282,15 +282,15 @@ class UrgentCheck:
         return None
 
 
-def known_words(content: Content, examples: Iterable[str] = ()) -> frozenset[str]:
+def known_words(texts: Iterable[str]) -> frozenset[str]:
     """Real words, never read as a typo of a danger word ("adresse" is not a misspelt "agress*",
-    "violin" not "violen*"): every word the assistant writes, and those of the residents' example
-    questions the NLU is trained on."""
+    "violin" not "violen*"): the words of the residents' example questions the NLU is trained on."""
+    return frozenset(word for text in texts for word in words(text))
+
+
+def urgent_check(content: Content, known: frozenset[str] = frozenset()) -> UrgentCheck:
+    """The check for this content; the words the assistant itself writes are known words too."""
     texts = [text for table in content.ui.values() for text in table.values()]
     for answer in content.answers.values():
         texts += [f"{text.title} {text.body}" for text in answer.texts.values()]
-    return frozenset(word for text in [*texts, *examples] for word in words(text))
-
-
-def urgent_check(content: Content, examples: Iterable[str] = ()) -> UrgentCheck:
-    return UrgentCheck(content.urgent, known_words(content, examples))
+    return UrgentCheck(content.urgent, known | known_words(texts))

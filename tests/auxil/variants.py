@@ -25,5 +25,5 @@ def variant(
         conversation.handoff,
         conversation.privacy,
         clock=clock or conversation.clock,
-        example_questions=conversation.example_questions,
+        known_words=conversation.known_words,
     )
