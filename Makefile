@@ -4,7 +4,7 @@ VENV := .venv
 RASA_VENV := .venv-rasa
 BOT := $(VENV)/bin/python -m bot
 
-.PHONY: chat test run train rasa check lint lock install docker-compose nlu-report unanswered caseworker flows-diagram
+.PHONY: chat test run train rasa check lint lock install docker-compose nlu-report unanswered caseworker flows-diagram safety-report
 
 chat: install ## install everything, train the NLU if needed, chat in this terminal
 	$(BOT) chat
@@ -24,6 +24,9 @@ train: install ## train the NLU model for the current nlu_data/ (skipped when no
 
 nlu-report: install ## rasa test nlu on the held-out split: per-language scores and confusion matrices in reports/nlu/
 	$(BOT) nlu report
+
+safety-report: install ## the urgent check on nlu_data/safety/: recall and false alarms per language and category
+	$(BOT) safety report
 
 unanswered: install ## the questions the bot could not answer, for staff: reports/unanswered.csv
 	$(BOT) report unanswered

@@ -445,6 +445,50 @@ FAILED_TITLES = {
 }
 
 
+def _safety(safety: dict[str, Any]) -> list[str]:
+    if "with_nlu" not in safety:
+        return []
+    lines = [
+        "## Urgent check",
+        "",
+        f"The safety set `nlu_data/safety/` ({safety['messages']} messages), as "
+        f"`python -m bot safety report` runs it: found / danger messages per category, and calm "
+        f"messages flagged. NLU threshold "
+        f"{safety['threshold']}.",
+        "",
+    ]
+    for mode, title in (
+        ("signals_only", "signals alone (NLU down)"),
+        ("with_nlu", "signals and NLU ranking"),
+    ):
+        data = safety[mode]
+        languages = data["by_language"]
+        categories = list(next(iter(languages.values()))["categories"]) if languages else []
+        rows = [
+            [
+                language,
+                *(f"{found}/{total}" for found, total in values["categories"].values()),
+                f"{values['recall'] * 100:.0f} %",
+                f"{values['false_alarms'] * 100:.0f} % of {values['calm']}",
+            ]
+            for language, values in languages.items()
+        ]
+        lines += [
+            f"**{title}**: recall {data['recall'] * 100:.1f} %, "
+            f"false alarms {data['false_alarms'] * 100:.1f} %",
+            "",
+        ]
+        lines += _table(["language", *categories, "recall", "false alarms"], rows)
+        lines.append("")
+    cost = safety["cost"]
+    lines += [
+        f"Cost of the check per message, fresh cache, {cost['messages']} messages: p50 {cost['p50_us']} µs, "
+        f"p99 {cost['p99_us']} µs, max {cost['max_us']} µs.",
+        "",
+    ]
+    return lines
+
+
 def render(results: dict[str, Any], checks: list[dict[str, Any]], plot: bool) -> str:
     failed = {
         name: part["failed"] for name, part in results.items() if isinstance(part, dict) and "failed" in part
@@ -460,6 +504,7 @@ def render(results: dict[str, Any], checks: list[dict[str, Any]], plot: bool) ->
         *_targets(checks),
         *_machine(results.get("machine") or {}),
         *_nlu(results.get("nlu") or {}),
+        *_safety(results.get("safety") or {}),
         *_end_to_end(results.get("end_to_end") or {}),
         *_growth(results.get("growth") or {}, plot),
         *_stack(results.get("rasa_stack") or {}, results.get("end_to_end") or {}),

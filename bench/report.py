@@ -109,6 +109,19 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
         )
     else:
         checks.append(_check("ours/Rasa ≤ 1.0, zero lost/duplicate in both", "not measured", None))
+    safety = results.get("safety") or {}
+    if "with_nlu" in safety:
+        both = [safety["signals_only"], safety["with_nlu"]]
+        cost = safety["cost"]["p99_us"]
+        checks.append(
+            _check(
+                "urgent check: recall 100 %, false alarms ≤ 5 % (signals alone and with the NLU), p99 < 1 ms",
+                f"recall {_fmt(both[0]['recall'] * 100, ' %')} / {_fmt(both[1]['recall'] * 100, ' %')}, "
+                f"false alarms {_fmt(both[0]['false_alarms'] * 100, ' %')} / "
+                f"{_fmt(both[1]['false_alarms'] * 100, ' %')}, p99 {_fmt(cost, ' µs')}",
+                all(r["recall"] == 1.0 and r["false_alarms"] <= 0.05 for r in both) and cost < 1000,
+            )
+        )
     if burst and "ratio_to_minimum" in burst:
         ok = (
             burst["ratio_to_minimum"] is not None
@@ -152,7 +165,7 @@ def write(results: dict[str, Any], results_dir: Path, docs_dir: Path) -> None:
 
 def load(results_dir: Path) -> dict[str, Any]:
     """The results of the last run, as written to `results_dir`."""
-    parts = ("machine", "nlu", "end_to_end", "growth", "telegram_limits", "rasa_stack", "profile")
+    parts = ("machine", "nlu", "safety", "end_to_end", "growth", "telegram_limits", "rasa_stack", "profile")
     found = {}
     for part in parts:
         path = results_dir / f"{part}.json"

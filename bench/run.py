@@ -23,6 +23,7 @@ from bench.end_to_end import run_bot_load
 from bench.growth import run_growth
 from bench.procs import MeasuredRasaServer, free_port, memory_mb, pid_listening_on
 from bench.rasa_stack import run_stack
+from bench.safety import run_safety
 from bench.scenario import LoadPlan, make_scripts
 from bench.telegram_limits import run_burst
 from bot.content import load_content
@@ -30,7 +31,7 @@ from bot.nlu.evaluation import Example, held_out_examples
 from bot.nlu.rasa_server import ensure_model
 from bot.settings import Settings
 
-PARTS = ("nlu", "end_to_end", "growth", "telegram_limits", "rasa_stack", "profile")
+PARTS = ("nlu", "safety", "end_to_end", "growth", "telegram_limits", "rasa_stack", "profile")
 # A machine stall longer than this (every process held up, see StallWatch) decides a run's p99 on its
 # own; such a run of the end-to-end part is made once more.
 STALL_LIMIT_MS = 100.0
@@ -182,6 +183,7 @@ class Bench:
                 }
 
             await self.part("nlu", nlu_part)
+            await self.part("safety", lambda: run_safety(settings, content, rasa_url, examples))
             await self.part(
                 "end_to_end",
                 lambda: unstalled(

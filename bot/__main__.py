@@ -11,6 +11,8 @@ from pathlib import Path
 
 from bot.settings import Settings
 
+MAX_FALSE_ALARMS = 0.05
+
 
 def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Welkom, the newcomer assistant.")
@@ -33,6 +35,10 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     flows = commands.add_parser("flows", help="the guided flows")
     flows.add_argument("action", choices=["diagram"])
     flows.add_argument("--out", default="docs/flows", help="folder for one Mermaid diagram per flow")
+    safety = commands.add_parser("safety", help="the urgent-message check")
+    safety.add_argument("action", choices=["report"])
+    safety.add_argument("--signals-only", action="store_true", help="without the NLU (as when Rasa is down)")
+    safety.add_argument("--set", help="a folder of <language>.yml to measure (default nlu_data/safety)")
     nlu = commands.add_parser("nlu", help="the Rasa NLU model and server")
     nlu.add_argument("action", choices=["train", "serve", "report"])
     return parser.parse_args(argv)
@@ -64,9 +70,14 @@ def main(argv: list[str] | None = None) -> int:
             print(path)
         return 0
 
+    if arguments.command == "safety" and arguments.signals_only:
+        return asyncio.run(safety_report(settings, with_nlu=False, folder=arguments.set))
     from bot.services import rasa_service
 
     with rasa_service(settings) as rasa_url:
+        if arguments.command == "safety":
+            settings = settings.model_copy(update={"rasa_url": rasa_url})
+            return asyncio.run(safety_report(settings, with_nlu=True, folder=arguments.set))
         settings = settings.model_copy(update={"rasa_url": rasa_url})
         if arguments.command == "run":
             return run_telegram(settings)
@@ -104,6 +115,35 @@ def run_nlu(settings: Settings, action: str) -> int:
             with contextlib.suppress(KeyboardInterrupt):
                 asyncio.run(asyncio.Event().wait())
     return 0
+
+
+async def safety_report(settings: Settings, with_nlu: bool, folder: str | None = None) -> int:
+    """Recall and false alarms of the urgent check per language and category; 1 when a target is missed."""
+    from bot.content import load_content
+    from bot.core.language import LanguageDetection
+    from bot.core.urgent import known_words, urgent_check
+    from bot.nlu import RasaNlu
+    from bot.safety_report import evaluate, format_report, nlu_rankings, read_safety_set, threshold_sweep
+
+    content = load_content(settings.content_dir, settings.flows_dir)
+    from bot.nlu.evaluation import training_examples
+
+    examples = [example.text for example in training_examples(settings.nlu_dir / "data")]
+    check, detector = urgent_check(content, known_words(examples)), LanguageDetection(content.languages)
+    messages = read_safety_set(Path(folder) if folder else settings.nlu_dir / "safety")
+    results = {"signals only (NLU down)": evaluate(check, messages, detector)}
+    if with_nlu:
+        nlu = RasaNlu(settings.effective_rasa_url, settings.rasa_timeout_seconds)
+        try:
+            rankings = await nlu_rankings(nlu, messages)
+        finally:
+            await nlu.close()
+        results["signals and NLU ranking"] = evaluate(check, messages, detector, rankings)
+    print(format_report(results, tuple(content.urgent.categories)))
+    if with_nlu:
+        print(threshold_sweep(check, messages, detector, rankings))
+    missed = any(r.recall() < 1.0 or r.false_alarm_rate() > MAX_FALSE_ALARMS for r in results.values())
+    return 1 if missed else 0
 
 
 def run_caseworker_console(settings: Settings) -> int:

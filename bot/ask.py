@@ -33,6 +33,7 @@ def as_json(turn: Turn) -> str:
             "confidence": turn.confidence,
             "answer_key": turn.answer_key,
             "outcome": turn.outcome,
+            "urgent_category": turn.urgent_category,
             "replies": [reply.text for reply in turn.replies if reply.text],
         },
         ensure_ascii=False,

@@ -25,6 +25,7 @@ class Case:
     thread_id: int | None
     card_message_id: int | None
     rating: int | None = None
+    urgent_category: str | None = None
 
     @property
     def number(self) -> str:
@@ -50,6 +51,7 @@ def _case(row: dict[str, Any]) -> Case:
         thread_id=row["thread_id"],
         card_message_id=row["card_message_id"],
         rating=row["rating"],
+        urgent_category=row.get("urgent_category"),
     )
 
 
@@ -84,7 +86,15 @@ class Cases:
             [resident_id, since],
         )
 
-    def open(self, resident_id: int, language: str, urgent: bool, reason: str, intents: list[str]) -> Case:
+    def open(
+        self,
+        resident_id: int,
+        language: str,
+        urgent: bool,
+        reason: str,
+        intents: list[str],
+        urgent_category: str | None = None,
+    ) -> Case:
         with self.storage.write():
             table = self.db.table("cases").insert(
                 {
@@ -95,17 +105,19 @@ class Cases:
                     "reason": reason,
                     "intents": json.dumps(intents),
                     "opened_at": _now().isoformat(timespec="seconds"),
+                    "urgent_category": urgent_category,
                 }
             )
         case = self.get(int(table.last_pk or 0))
         assert case is not None
         return case
 
-    def reopen(self, case_id: int, urgent: bool) -> Case:
+    def reopen(self, case_id: int, urgent: bool, urgent_category: str | None = None) -> Case:
         with self.storage.write():
             self.db.execute(
-                "UPDATE cases SET status = 'open', closed_at = NULL, urgent = MAX(urgent, ?) WHERE id = ?",
-                [int(urgent), case_id],
+                "UPDATE cases SET status = 'open', closed_at = NULL, urgent = MAX(urgent, ?), "
+                "urgent_category = COALESCE(?, urgent_category) WHERE id = ?",
+                [int(urgent), urgent_category, case_id],
             )
         case = self.get(case_id)
         assert case is not None

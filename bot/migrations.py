@@ -91,3 +91,10 @@ def remember_privacy_notice(db: Database) -> None:
 @migrations()
 def remember_processed_updates(db: Database) -> None:
     db.table("processed_updates").create({"update_id": int, "seen_at": str}, pk="update_id")
+
+
+@migrations()
+def remember_urgent_categories(db: Database) -> None:
+    """The urgent category (suicide, violence, ...) of a logged turn and of a case; NULL when not urgent."""
+    db.table("conversation_log").add_column("urgent_category", str)
+    db.table("cases").add_column("urgent_category", str)

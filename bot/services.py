@@ -16,7 +16,9 @@ from bot.core.conversation import Conversation, Thresholds
 from bot.core.handoff import Handoff
 from bot.core.language import LanguageDetection
 from bot.core.privacy import Privacy
+from bot.core.urgent import known_words
 from bot.nlu import RasaNlu
+from bot.nlu.evaluation import training_examples
 from bot.nlu.rasa_server import RasaServer, ensure_model, free_port, is_serving
 from bot.privacy import DataRights
 from bot.settings import Settings
@@ -48,7 +50,10 @@ def open_services(settings: Settings, handoff_enabled: bool) -> Services:
     cases = Cases(storage)
     handoff = Handoff(storage, cases, settings.case_reopen_days, enabled=handoff_enabled)
     privacy = Privacy(DataRights(storage), cases, settings.retention_days)
-    conversation = Conversation(content, storage, nlu, detector, thresholds(settings), handoff, privacy)
+    examples = known_words(example.text for example in training_examples(settings.nlu_dir / "data"))
+    conversation = Conversation(
+        content, storage, nlu, detector, thresholds(settings), handoff, privacy, known_words=examples
+    )
     reloader = ContentReloader(settings.content_dir, settings.flows_dir, conversation.use_content)
     return Services(settings, storage, cases, nlu, conversation, reloader)
 

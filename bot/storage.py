@@ -35,6 +35,7 @@ class LoggedTurn:
     confidence: float | None
     answer_key: str | None
     outcome: str
+    urgent_category: str | None = None
 
 
 def _now() -> str:
@@ -137,7 +138,8 @@ class Storage:
         with self.write():
             cursor = self.db.execute(
                 "INSERT INTO conversation_log (resident_id, created_at, text, language, detected_language,"
-                " intent, confidence, answer_key, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " intent, confidence, answer_key, outcome, urgent_category)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     turn.resident_id,
                     _now(),
@@ -148,6 +150,7 @@ class Storage:
                     turn.confidence,
                     turn.answer_key,
                     turn.outcome,
+                    turn.urgent_category,
                 ],
             )
         return int(cursor.lastrowid or 0)
@@ -178,6 +181,17 @@ class Storage:
         return list(
             self.db.query("SELECT * FROM conversation_log WHERE resident_id = ? ORDER BY id", [resident_id])
         )
+
+    def last_urgent_category(self, resident_id: int) -> str | None:
+        """The urgent category of the resident's latest turn that had one."""
+        rows = list(
+            self.db.query(
+                "SELECT urgent_category FROM conversation_log WHERE resident_id = ? "
+                "AND urgent_category IS NOT NULL ORDER BY id DESC LIMIT 1",
+                [resident_id],
+            )
+        )
+        return str(rows[0]["urgent_category"]) if rows else None
 
     def recent_turns(self, resident_id: int, count: int) -> list[dict[str, Any]]:
         """The resident's last `count` turns, oldest first."""

@@ -11,6 +11,7 @@ from typing import Any
 from bot.content.flows import read_flows
 from bot.content.model import WEEKDAYS, Answer, AnswerText, Content, Link, OfficeHours, Place
 from bot.content.office_hours import parse_period
+from bot.content.urgent import read_urgent
 from bot.content.yaml_lines import YamlFileError, load_yaml, where
 
 MAX_TITLE_LENGTH = 40
@@ -327,6 +328,8 @@ def read_content(root: Path, flows_dir: Path, today: date | None = None) -> tupl
                 reader.error(
                     str(root / "menu.yaml"), f"topic `{topic}` leads to `{entry}`, which does not exist"
                 )
+    urgent, urgent_problems = read_urgent(root / "urgent", languages)
+    reader.problems += [Problem(place, message) for place, message in urgent_problems]
     content = Content(
         languages=languages,
         greeting_fallback=greeting_fallback,
@@ -338,6 +341,7 @@ def read_content(root: Path, flows_dir: Path, today: date | None = None) -> tupl
         office_hours=reader.office_hours(),
         staff=reader.staff(),
         phrases=reader.phrases(languages),
+        urgent=urgent,
     )
     return content, reader.problems
 

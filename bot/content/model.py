@@ -7,6 +7,7 @@ from datetime import date
 
 from bot.content.flows import Flow
 from bot.content.office_hours import WEEKDAYS, OfficeHours
+from bot.content.urgent import UrgentContent
 
 __all__ = ["WEEKDAYS", "Answer", "AnswerText", "Content", "Link", "OfficeHours", "Place"]
 
@@ -70,6 +71,7 @@ class Content:
     office_hours: OfficeHours | None = None
     staff: dict[str, str] = field(default_factory=dict)
     phrases: dict[str, dict[str, str]] = field(default_factory=dict)
+    urgent: UrgentContent = field(default_factory=UrgentContent)
 
     def text(self, language: str, key: str, /, **fields: str) -> str:
         """A UI string in the given language, with its {fields} filled in."""

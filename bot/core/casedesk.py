@@ -45,6 +45,9 @@ class CaseDesk:
         lines = [self.staff("card_title", number=case.number)]
         if case.urgent:
             lines.append(self.staff("urgent_marker"))
+        category = content.urgent.categories.get(case.urgent_category or "")
+        if category is not None:
+            lines.append(self.staff("card_urgent_category", category=category.staff_label))
         lines.append(self.staff("card_language", language=content.language_name(case.language)))
         lines.append(self.staff("card_intents", intents=", ".join(case.intents) or "-"))
         lines.append(self.staff("card_reason", reason=self.staff(f"reason.{case.reason}")))

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.cases import Case
 from bot.content import Content
 from bot.core import payloads
 from bot.core.flood import FloodGuard, Pace
@@ -17,7 +18,9 @@ from bot.core.messages import Button, Incoming, Kind, Reply, Turn
 from bot.core.privacy import Privacy
 from bot.core.replies import Replies
 from bot.core.text import clean, has_words
+from bot.core.urgent import UrgentFinding, urgent_check
 from bot.nlu import Nlu, NluUnavailable
+from bot.nlu.client import Understanding
 from bot.storage import LoggedTurn, Resident, Storage
 
 log = logging.getLogger(__name__)
@@ -26,6 +29,10 @@ OUT_OF_SCOPE = "out_of_scope"
 # The privacy notice comes with the first reply in the resident's language, not with the language picker.
 NO_NOTICE_YET = frozenset({"command:start", "relayed", "forgotten", "flood"})
 HUMAN_HANDOFF = "human_handoff"
+# Answers that add nothing after the emergency help: it already gives the numbers, or it is no answer.
+NOT_AFTER_URGENT = frozenset({"emergency", OUT_OF_SCOPE, HUMAN_HANDOFF})
+# Signals of this language are checked in every message too: residents mix English words into theirs.
+MIXED_IN_LANGUAGE = "en"
 
 
 @dataclass(frozen=True)
@@ -50,6 +57,7 @@ class Conversation:
         handoff: Handoff,
         privacy: Privacy,
         clock: Callable[[], datetime] = now,
+        known_words: frozenset[str] = frozenset(),
     ) -> None:
         self.storage = storage
         self.nlu = nlu
@@ -59,12 +67,14 @@ class Conversation:
         self.privacy = privacy
         self.clock = clock
         self.flood = FloodGuard()
+        self.known_words = known_words
         self.use_content(content)
 
     def use_content(self, content: Content) -> None:
         """Serve from now on with this content (for example after staff edited it)."""
         self.content = content
         self.replies = Replies(content)
+        self.urgent = urgent_check(content, self.known_words)
 
     async def handle(self, event: Incoming) -> Turn:
         if event.kind in (Kind.TEXT, Kind.UNSUPPORTED):
@@ -81,7 +91,7 @@ class Conversation:
     async def _respond(self, resident: Resident, event: Incoming) -> Turn:
         case = self.handoff.cases.open_case_of(resident.id)
         if case is not None and event.kind in (Kind.TEXT, Kind.UNSUPPORTED):
-            return self.handoff.relay(case, self._language(resident, event))
+            return self._relay(case, self._language(resident, event), event)
         if event.kind is Kind.COMMAND:
             turn = self._command(resident, event)
             if case is not None:
@@ -98,6 +108,15 @@ class Conversation:
             language=language,
             outcome="unsupported",
         )
+
+    def _relay(self, case: Case, language: str, event: Incoming) -> Turn:
+        """Into the open case; a message in danger also gets the emergency help at once (signals only)."""
+        turn = self.handoff.relay(case, language)
+        finding = self.urgent.check(event.text, (language, MIXED_IN_LANGUAGE)) if event.text else None
+        if finding is not None:
+            turn.urgent_category = finding.category
+            turn.replies = [self._first_help(language, finding)]
+        return turn
 
     def _slow_down(self, event: Incoming, pace: Pace) -> Turn:
         """One polite warning to a flooding resident; the rest is not sent to the NLU."""
@@ -257,10 +276,22 @@ class Conversation:
         elif detected and detected != language:
             language, switched = detected, True
         turn = Turn(language=language, detected_language=detection.language)
+        understanding: Understanding | None = None
         try:
             understanding = await self.nlu.parse(text)
         except NluUnavailable as error:
             log.warning("NLU unavailable, answering from keywords: %s", error)
+        signal_languages = {language, resident.language or language, MIXED_IN_LANGUAGE}
+        if detection.language:
+            signal_languages.add(detection.language)
+        ranking = [(score.name, score.confidence) for score in understanding.ranking] if understanding else []
+        finding = self.urgent.check(text, signal_languages, ranking)
+        if finding is not None:
+            turn = self._urgent(resident, text, turn, finding, understanding)
+            if switched:
+                turn.replies.append(self.replies.switch_offer(language))
+            return turn
+        if understanding is None:
             turn.outcome = "nlu_unavailable"
             self._log(resident, text, turn)
             turn.replies = [self._without_nlu(language, text)]
@@ -304,6 +335,45 @@ class Conversation:
             turn.replies.append(self.replies.switch_offer(language))
         return turn
 
+    def _urgent(
+        self,
+        resident: Resident,
+        text: str,
+        turn: Turn,
+        finding: UrgentFinding,
+        understanding: Understanding | None,
+    ) -> Turn:
+        """The emergency help first, then a person marked urgent, then the ordinary answer if one applies."""
+        language = turn.language
+        turn.outcome, turn.urgent_category = "urgent", finding.category
+        if understanding is not None:
+            turn.intent, turn.confidence = understanding.intent, understanding.confidence
+        log_id = self._log(resident, text, turn)
+        turn.replies = [self._first_help(language, finding)]
+        if self.handoff.enabled:
+            turn.replies.append(self.handoff.consent(self.replies, language, "urgent"))
+        intent = understanding.intent if understanding else None
+        answer = self.content.answers.get(intent or "")
+        if (
+            understanding is not None
+            and answer is not None
+            and intent not in NOT_AFTER_URGENT
+            and understanding.confidence >= self.thresholds.answer
+            and self.content.flow_starting_on(answer.intent) is None
+        ):
+            turn.answer_key = answer.intent
+            turn.replies.append(self.replies.answer(language, answer, log_id))
+        return turn
+
+    def _first_help(self, language: str, finding: UrgentFinding) -> Reply:
+        """The category's help, the number in its first line; outside office hours, that nobody reads now."""
+        urgent = self.content.urgent
+        lines = [urgent.categories[finding.category].help[language]]
+        hours = self.content.office_hours
+        if not self.handoff.enabled or hours is None or not hours.is_open(self.clock()):
+            lines.append(urgent.closed_note[language])
+        return self.replies.say(language, "\n\n".join(lines))
+
     def _without_nlu(self, language: str, text: str) -> Reply:
         """The menu, and the answers whose titles or keywords match the message, as buttons."""
         lead = self.replies.text(language, "nlu_unavailable")
@@ -328,5 +398,6 @@ class Conversation:
                 confidence=turn.confidence,
                 answer_key=turn.answer_key,
                 outcome=turn.outcome,
+                urgent_category=turn.urgent_category,
             )
         )

@@ -45,11 +45,14 @@ class Handoff:
             reply = replies.say_key(language, "case_in_progress", (self.leave_button(replies, language),))
             return Turn([reply], language=language, outcome="case_in_progress")
         urgent = reason == "urgent"
+        category = self.storage.last_urgent_category(resident_id) if urgent else None
         recent = self.cases.recently_closed(resident_id, self.reopen_days)
         if recent is not None:
-            case, event = self.cases.reopen(recent.id, urgent), CaseOpened(recent.id, reopened=True)
+            case = self.cases.reopen(recent.id, urgent, category)
+            event = CaseOpened(recent.id, reopened=True)
         else:
-            case = self.cases.open(resident_id, language, urgent, reason, self.recent_intents(resident_id))
+            intents = self.recent_intents(resident_id)
+            case = self.cases.open(resident_id, language, urgent, reason, intents, category)
             event = CaseOpened(case.id)
         lines = [self.when_text(replies, language, now)]
         if case.urgent:

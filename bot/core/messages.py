@@ -94,6 +94,7 @@ class Turn:
     answer_key: str | None = None
     outcome: str = ""
     relay_case: int | None = None
+    urgent_category: str | None = None
     staff_events: list[StaffEvent] = field(default_factory=list)
 
     @property

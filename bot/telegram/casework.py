@@ -74,6 +74,8 @@ class CaseTopics:
                 log.info("reopening the topic of case %s: %s", case.id, error.message)
             await self.post(case, self.desk.staff("reopened"))
             await self.refresh_card(case)
+            if case.urgent and case.card_message_id is not None:
+                await self.pin_card(case.id, case.card_message_id)
             return
         await self.new_topic(case)
 
@@ -89,7 +91,16 @@ class CaseTopics:
             link_preview_options=NO_PREVIEW,
         )
         self.cases.set_topic(case.id, topic.message_thread_id, sent.message_id)
+        if case.urgent:
+            await self.pin_card(case.id, sent.message_id)
         return topic.message_thread_id
+
+    async def pin_card(self, case_id: int, message_id: int) -> None:
+        """An urgent case's card stays pinned at the top of the staff group."""
+        try:
+            await self.bot.pin_chat_message(self.staff_chat_id, message_id, disable_notification=False)
+        except BadRequest as error:
+            log.warning("the card of urgent case %s is not pinned: %s", case_id, error.message)
 
     def card_reply(self, case: Case) -> Reply:
         return Reply(text=self.desk.card(case, now()), buttons=self.desk.card_buttons(case))
@@ -215,6 +226,9 @@ class CaseTopics:
         if not waiting:
             return
         lines = [self.desk.staff("reminder", minutes=str(minutes))]
-        lines += [f"{case.number} ({case.language.upper()})" for case in waiting]
+        marker = self.desk.staff("reminder_urgent")
+        lines += [
+            f"{marker if case.urgent else ''}{case.number} ({case.language.upper()})" for case in waiting
+        ]
         await self.bot.send_message(self.staff_chat_id, "\n".join(lines))
         reminded.update(case.id for case in waiting)

@@ -25,4 +25,5 @@ def variant(
         conversation.handoff,
         conversation.privacy,
         clock=clock or conversation.clock,
+        known_words=conversation.known_words,
     )

@@ -220,6 +220,10 @@ class EmulatorDriver(ChatsDriver):
     def calls_to(self, method: str) -> list[dict[str, Any]]:
         return [call.params for call in self.world.calls if call.method.lower() == method.lower()]
 
+    def pinned(self, chat_id: int) -> list[int]:
+        """The ids of the messages pinned in a chat, the latest last."""
+        return list(self.world.pinned.get(chat_id, []))
+
     def messages_to(self, chat_id: int) -> list[SentMessage]:
         return [record for record in self.world.sent if record.chat_id == chat_id]
 

@@ -26,7 +26,7 @@ from typing import Any
 
 from aiohttp import web
 
-from . import forums, media, members, messaging  # noqa: F401  (they register their methods)
+from . import forums, media, members, messaging, pins  # noqa: F401  (they register their methods)
 from .driver import EmulatorDriver
 from .errors import ApiError
 from .methods import METHODS

@@ -74,6 +74,8 @@ class World:
         self.topics: dict[tuple[int, int], Topic] = {}  # (chat, message_thread_id) -> topic
         # chat id -> user id -> {"status": ..., rights...}; see members.py
         self.members: dict[int, dict[int, dict[str, Any]]] = {}
+        # chat id -> pinned message ids, the latest last; see pins.py
+        self.pinned: dict[int, list[int]] = {}
         self.calls: list[Call] = []
         self.errors: list[ErrorRecord] = []
         self.faults: list[Fault] = []
