@@ -57,6 +57,26 @@ async def test_mydata_sends_everything_stored_about_the_resident_only(
     assert b"geheime vraag" not in document[1]
 
 
+async def test_mydata_holds_no_staff_identity(
+    conversation: Conversation, content: Content, storage: Storage
+) -> None:
+    resident = CoreResident(conversation, resident_id=65, client_language="nl")
+    await resident.says("ik wil met een medewerker praten")
+    await resident.presses(content.text("nl", "handoff_consent_yes"))
+    cases = Cases(storage)
+    case = cases.open_case_of(65)
+    assert case is not None
+    cases.claim(case.id, 424242, "Els")
+    cases.set_topic(case.id, thread_id=515151, card_message_id=616161)
+    turn = await resident.says("/mydata")
+    document = turn.replies[0].document
+    assert document is not None
+    data = json.loads(document[1])
+    assert data["cases"][0]["status"] == "open"
+    for staff_only in (b"claimed_by", b"424242", b"Els", b"515151", b"616161"):
+        assert staff_only not in document[1]
+
+
 async def test_forget_deletes_everything_after_confirmation_and_tells_the_case_topic(
     conversation: Conversation, content: Content, storage: Storage
 ) -> None:
