@@ -91,3 +91,12 @@ def remember_privacy_notice(db: Database) -> None:
 @migrations()
 def remember_processed_updates(db: Database) -> None:
     db.table("processed_updates").create({"update_id": int, "seen_at": str}, pk="update_id")
+
+
+@migrations()
+def relay_outbox(db: Database) -> None:
+    """case_messages is the relay outbox: a row is written before the copy is sent (delivered = 0),
+    and either marked delivered with the copy's message id or marked failed with the reason."""
+    db.table("case_messages").add_column("failed_at", str)
+    db.table("case_messages").add_column("failure", str)
+    db.table("case_messages").create_index(["delivered"])

@@ -63,6 +63,9 @@ class CaseDesk:
             if turn["answer_key"] or turn["outcome"]:
                 lines.append(f"🤖 {turn['answer_key'] or turn['outcome']}")
         lines.append("")
+        failed = self.cases.failed_relays(case.id)
+        if failed:
+            lines.append(self.staff("card_undelivered", count=str(failed)))
         if case.claimed_by_name:
             lines.append(self.staff("card_claimed", name=case.claimed_by_name))
         elif case.status == "open":
@@ -79,6 +82,11 @@ class CaseDesk:
         if case.claimed_by is not None:
             return ((close,),)
         return ((Button(self.staff("claim_button"), f"case:claim:{case.id}"), close),)
+
+    def to_resident(self, case: Case, key: str) -> Reply:
+        """A notice from the bot itself to the resident of a case, in their language."""
+        replies = self.conversation.replies
+        return replies.say(case.language, replies.text(case.language, key))
 
     def office_status(self, now: datetime) -> str:
         hours = self.conversation.content.office_hours

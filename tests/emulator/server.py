@@ -123,6 +123,9 @@ class BotApiEmulator(EmulatorDriver):
         fault = self.world.take_fault(method) if handler is not None else None
         if fault is not None and fault.delay:
             await asyncio.sleep(fault.delay)
+        if fault is not None and fault.reset and request.transport is not None:
+            request.transport.abort()
+            raise ConnectionResetError(f"{method}: connection reset by the emulator")
         injected = fault.error() if fault is not None else None
         try:
             if injected is not None:
