@@ -125,7 +125,7 @@ class BotApiEmulator(EmulatorDriver):
             await asyncio.sleep(fault.delay)
         if fault is not None and fault.reset and request.transport is not None:
             request.transport.abort()
-            raise ConnectionResetError(f"{method}: connection reset by the emulator")
+            return web.Response(status=500)  # never reaches the client: the connection is gone
         injected = fault.error() if fault is not None else None
         try:
             if injected is not None:
