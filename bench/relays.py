@@ -15,7 +15,7 @@ from tests.emulator import BotApiEmulator, FakeChat, FakeUser
 
 ASK_FOR_A_PERSON = "I want to talk to a real person please"
 CONSENT = payloads.encode(payloads.HANDOFF, "yes", "asked")
-# Every other relay meets one of these first; the rest go through untouched.
+# Half the relays, in both directions, meet one of these first; the rest go through untouched.
 FAULTS: tuple[tuple[str, Callable[[BotApiEmulator], None]], ...] = (
     ("500", lambda emulator: emulator.fail_next("copyMessage", 500)),
     ("network error", lambda emulator: emulator.reset_next("copyMessage")),
@@ -83,8 +83,8 @@ async def run_relays(
         resident = emulator.make_user(f"Case{index}", language_code="en")
         thread = await open_case(emulator, database, resident)
         for step in range(per_side * 2):
-            if step % 2 == 0:
-                name, inject = FAULTS[(index * per_side + step // 2) % len(FAULTS)]
+            if (len(expected) // 2) % 2 == 0:  # two relays (one each way) with a fault, two without
+                name, inject = FAULTS[sum(faults.values()) % len(FAULTS)]
                 inject(emulator)
                 faults[name] = faults.get(name, 0) + 1
             if step % 2 == 0:
