@@ -232,3 +232,29 @@ async def test_an_edit_that_cannot_be_relayed_is_reported_to_its_author(
     emulator.fail_next("editMessageText", 400, description=gone)
     replies = await olena.edits("мій лист від OCMW")
     assert replies[-1].text == content.text("uk", "edit_not_relayed")
+
+
+async def test_a_copy_that_times_out_is_not_sent_again_now_or_after_a_restart(
+    bot: WelkomApplication, emulator: BotApiEmulator, forum: FakeChat, content: Content, settings: Settings
+) -> None:
+    pieter = Resident(emulator, "Pieter", language_code="nl")
+    case = await case_of(pieter, content, settings, "nl")
+    els = Caseworker(emulator, forum, "Els")
+    await els.presses("🙋 Opnemen", thread_id=case.thread_id)
+    # Longer than the 5 s read timeout: Telegram may have carried it out, the bot cannot tell.
+    emulator.slow_next("copyMessage", 7)
+    text = "Uw afspraak is dinsdag om 9 uur."
+    update_id = emulator.push_text(els.user, text, chat=forum, message_thread_id=case.thread_id)
+    source = emulator.message_of(update_id)["message_id"]
+
+    def attempts() -> int:
+        calls = emulator.calls_to("copyMessage")
+        return sum(1 for call in calls if call["from_chat_id"] == forum.id and call["message_id"] == source)
+
+    await emulator.world.changed.wait_for(lambda: attempts() > 0, 10)
+    await emulator.settle_any(quiet=3.0, timeout=15, allow_none=True)
+    assert attempts() == 1 and copies_to(pieter, text) <= 1
+    assert not cases(settings).undelivered(case.id, "caseworker")
+    async with stopped(bot), running_bot(settings):
+        await emulator.settle_any(quiet=1.0, timeout=3, allow_none=True)
+    assert attempts() == 1
