@@ -117,3 +117,23 @@ def test_retention_deletes_old_turns_and_closed_cases_but_keeps_recent_ones(stor
     assert deleted == {"conversation_turns": 1, "closed_cases": 1}
     assert [row["id"] for row in storage.turns(70)] == [recent]
     assert cases.get(closed.id) is None and cases.get(still_open.id) is not None
+
+
+def test_relays_waiting_or_failed_in_the_outbox_go_with_retention_and_forget(storage: Storage) -> None:
+    storage.touch_resident(71)
+    storage.touch_resident(72)
+    cases = Cases(storage)
+    old = cases.open(71, "nl", False, "asked", [])
+    failed = cases.begin_relay(old.id, "caseworker", "uw afspraak", source_message_id=5)
+    assert failed is not None
+    cases.mark_failed(failed, "Forbidden: bot was blocked by the user")
+    cases.close(old.id)
+    long_ago = (datetime.now(UTC) - timedelta(days=120)).isoformat(timespec="seconds")
+    storage.db.execute("UPDATE cases SET closed_at = ? WHERE id = ?", [long_ago, old.id])
+    forgetful = cases.open(72, "nl", False, "asked", [])
+    assert cases.begin_relay(forgetful.id, "resident", "mijn brief", source_message_id=9) is not None
+    assert len(cases.pending_relays()) == 1
+    DataRights(storage).apply_retention(days=90)
+    assert cases.relay(failed) is None
+    DataRights(storage).forget(72)
+    assert cases.pending_relays() == []
