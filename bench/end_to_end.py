@@ -14,6 +14,7 @@ from bench.emulator import Outgoing, TelegramLimits, TimedEmulator
 from bench.nlu_proxy import NluCall, NluTimingProxy
 from bench.procs import BotProcess, LoopLag, RssSampler, StallWatch, cpu_seconds, wait_until
 from bench.profile import PySpy
+from bench.relays import run_relays
 from bench.scenario import Action, LoadPlan, Script, due, steady_rate
 from bench.stats import latency_summary, max_in_window, per_second
 from tests.emulator import FakeUser, SentMessage
@@ -39,8 +40,16 @@ class Pushed:
 class BotUnderLoad:
     """The bot as a child process, the emulator and the NLU timing proxy, for one run."""
 
-    def __init__(self, rasa_url: str, database: Path, workdir: Path, limits: TelegramLimits | None = None):
+    def __init__(
+        self,
+        rasa_url: str,
+        database: Path,
+        workdir: Path,
+        limits: TelegramLimits | None = None,
+        with_cases: bool = False,
+    ):
         self.emulator = TimedEmulator(limits=limits)
+        self.forum = self.emulator.make_forum("Bench caseworkers") if with_cases else None
         self.proxy = NluTimingProxy(rasa_url)
         self.database = database
         self.bot = BotProcess({}, workdir)
@@ -54,7 +63,7 @@ class BotUnderLoad:
             "TELEGRAM_BASE_FILE_URL": self.emulator.base_file_url,
             "RASA_URL": self.proxy.url,
             "DATABASE_PATH": str(self.database),
-            "STAFF_CHAT_ID": "0",
+            "STAFF_CHAT_ID": str(self.forum.id) if self.forum is not None else "0",
         }
         started = time.perf_counter()
         await self.bot.start()
@@ -296,10 +305,12 @@ async def run_bot_load(
     workdir: Path,
     profile: Path | None = None,
     rasa_pid: int | None = None,
+    relays: tuple[int, int] | None = None,
 ) -> dict[str, Any]:
     """One load run against a freshly started bot; `profile`: py-spy the bot into this file;
-    `rasa_pid`: also measure the CPU time of the Rasa server."""
-    async with BotUnderLoad(rasa_url, database, workdir) as system:
+    `rasa_pid`: also measure the CPU time of the Rasa server; `relays` (cases, messages per side):
+    with a staff group, and after the load, residents and a caseworker writing through cases."""
+    async with BotUnderLoad(rasa_url, database, workdir, with_cases=relays is not None) as system:
         await system.warm_up()
         startup = system.bot.pid
         sampler = RssSampler(startup)
@@ -326,6 +337,8 @@ async def run_bot_load(
             await spy.stop()
         memory = await sampler.stop()
         result = analyse(residents, system.proxy.calls[calls_before:])
+        if relays is not None and system.forum is not None:
+            result["relays"] = await run_relays(system.emulator, system.forum, database, *relays)
         log_tail = system.bot.log_tail(2000)
     result["plan"] = {**plan.__dict__, "messages": plan.messages}
     result["timed_out"] = residents.timed_out

@@ -158,6 +158,10 @@ def _end_to_end(e2e: dict[str, Any]) -> list[str]:
                 ["replied / lost / duplicate", f"{e2e['replied']} / {e2e['lost']} / {e2e['duplicates']}"],
                 ["typed messages logged in SQLite", f"{db['texts_logged']} of {db['texts_sent']}"],
                 [
+                    "case relays both ways (faults injected) / delivered / lost / duplicate",
+                    relay_summary(e2e.get("relays")),
+                ],
+                [
                     "sustained throughput (steady part)",
                     f"{e2e['throughput_per_s']} msg/s (offered {e2e.get('offered_per_s', '–')})",
                 ],
@@ -514,3 +518,12 @@ def render(results: dict[str, Any], checks: list[dict[str, Any]], plot: bool) ->
     for name, reason in failed.items():
         lines += [f"## {FAILED_TITLES.get(name, name)}", "", f"This part failed in this run: `{reason}`.", ""]
     return "\n".join(lines)
+
+
+def relay_summary(relays: dict[str, Any] | None) -> str:
+    if not relays:
+        return "not measured"
+    faults = ", ".join(f"{count} × {name}" for name, count in relays["faults_injected"].items())
+    return (
+        f"{relays['relays']} ({faults}) / {relays['delivered']} / {relays['lost']} / {relays['duplicates']}"
+    )

@@ -59,6 +59,15 @@ def bot_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
                 bad == 0,
             )
         )
+    relays = e2e.get("relays")
+    if relays:
+        checks.append(
+            _check(
+                "zero lost and duplicate relays (faults on half of them)",
+                f"{relays['lost']} lost, {relays['duplicates']} duplicate of {relays['relays']}",
+                relays["lost"] + relays["duplicates"] == 0,
+            )
+        )
     rss = _get(large, "bot_memory", "peak_rss_mb")
     checks.append(
         _check(

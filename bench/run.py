@@ -36,6 +36,8 @@ PARTS = ("nlu", "safety", "end_to_end", "growth", "telegram_limits", "rasa_stack
 # own; such a run of the end-to-end part is made once more.
 STALL_LIMIT_MS = 100.0
 STALLED_RUN_ATTEMPTS = 2
+# Each case in the end-to-end run: this many messages from the resident and as many from the caseworker.
+RELAYS_PER_SIDE = 4
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class Sizes:
     train: bool = True
     rasa_stack: bool = True
     profile_residents: int = 60
+    relay_cases: int = 6
 
 
 FULL = Sizes()
@@ -63,6 +66,7 @@ SMOKE = Sizes(
     train=False,
     rasa_stack=False,
     profile_residents=0,
+    relay_cases=1,
 )
 
 
@@ -194,6 +198,7 @@ class Bench:
                         self.workdir / f"e2e-{attempt}.db",
                         self.workdir / f"e2e-{attempt}",
                         rasa_pid=rasa_pid,
+                        relays=(sizes.relay_cases, RELAYS_PER_SIDE),
                     )
                 ),
             )

@@ -161,7 +161,9 @@ class Cases:
         return [_case(row) for row in rows]
 
     def begin_relay(self, case_id: int, sender: str, text: str, source_message_id: int) -> int | None:
-        """The row of a message to relay now, or None when it was delivered before (a redelivered update)."""
+        """Record a message to relay before it is sent (the outbox row); its id, or None when it was
+        delivered or given up on before (a redelivered update). The sender names the source chat (the
+        resident's private chat or the staff group), so (case, sender, source message) is unique."""
         with self.storage.write():
             self.db.execute(
                 "INSERT OR IGNORE INTO case_messages (case_id, sender, text, source_message_id, delivered, "
@@ -170,12 +172,12 @@ class Cases:
             )
         rows = list(
             self.db.query(
-                "SELECT id, delivered FROM case_messages "
+                "SELECT id, delivered, failed_at FROM case_messages "
                 "WHERE case_id = ? AND sender = ? AND source_message_id = ?",
                 [case_id, sender, source_message_id],
             )
         )
-        return None if rows[0]["delivered"] else int(rows[0]["id"])
+        return None if rows[0]["delivered"] or rows[0]["failed_at"] else int(rows[0]["id"])
 
     def mark_delivered(self, message_id: int, copy_message_id: int | None) -> None:
         with self.storage.write():
@@ -183,15 +185,40 @@ class Cases:
                 message_id, {"delivered": 1, "copy_message_id": copy_message_id}
             )
 
-    def copy_of(self, case_id: int, sender: str, source_message_id: int) -> int | None:
+    def mark_failed(self, message_id: int, failure: str) -> None:
+        with self.storage.write():
+            self.db.table("case_messages").update(
+                message_id, {"failed_at": _now().isoformat(timespec="seconds"), "failure": failure}
+            )
+
+    def relay(self, message_id: int) -> dict[str, Any] | None:
+        rows = list(self.db.query("SELECT * FROM case_messages WHERE id = ?", [message_id]))
+        return rows[0] if rows else None
+
+    def pending_relays(self) -> list[dict[str, Any]]:
+        """Outbox rows recorded but neither delivered nor given up on: the bot stopped in between.
+        Rows the console queues for a terminal resident (negative source ids) are the terminal's."""
+        return list(
+            self.db.query(
+                "SELECT * FROM case_messages WHERE delivered = 0 AND failed_at IS NULL "
+                "AND source_message_id > 0 ORDER BY id"
+            )
+        )
+
+    def failed_relays(self, case_id: int) -> int:
+        rows = self.db.query(
+            "SELECT count(*) AS n FROM case_messages WHERE case_id = ? AND failed_at IS NOT NULL", [case_id]
+        )
+        return int(next(iter(rows))["n"])
+
+    def relayed(self, case_id: int, sender: str, source_message_id: int) -> dict[str, Any] | None:
         rows = list(
             self.db.query(
-                "SELECT copy_message_id FROM case_messages WHERE case_id = ? AND sender = ? "
-                "AND source_message_id = ?",
+                "SELECT * FROM case_messages WHERE case_id = ? AND sender = ? AND source_message_id = ?",
                 [case_id, sender, source_message_id],
             )
         )
-        return rows[0]["copy_message_id"] if rows else None
+        return rows[0] if rows else None
 
     def undelivered(self, case_id: int, sender: str) -> list[dict[str, Any]]:
         return list(

@@ -98,3 +98,12 @@ def remember_urgent_categories(db: Database) -> None:
     """The urgent category (suicide, violence, ...) of a logged turn and of a case; NULL when not urgent."""
     db.table("conversation_log").add_column("urgent_category", str)
     db.table("cases").add_column("urgent_category", str)
+
+
+@migrations()
+def relay_outbox(db: Database) -> None:
+    """case_messages is the relay outbox: a row is written before the copy is sent (delivered = 0),
+    and either marked delivered with the copy's message id or marked failed with the reason."""
+    db.table("case_messages").add_column("failed_at", str)
+    db.table("case_messages").add_column("failure", str)
+    db.table("case_messages").create_index(["delivered"])

@@ -11,6 +11,10 @@ from bot.storage import Storage
 # Telegram keeps an undelivered update for 24 hours at most; after that its id can never come again.
 UPDATE_IDS_KEPT = timedelta(hours=48)
 
+# The resident's own case data; who in the staff handled it and where (claimed_by, claimed_by_name,
+# thread_id, card_message_id) is the city's, not theirs.
+RESIDENT_CASE_COLUMNS = "id, language, status, urgent, reason, intents, opened_at, closed_at, rating"
+
 
 class DataRights:
     def __init__(self, storage: Storage) -> None:
@@ -22,7 +26,7 @@ class DataRights:
 
     def export(self, resident_id: int) -> bytes:
         """Everything stored about one resident, as a readable JSON file."""
-        cases = self._rows("SELECT * FROM cases WHERE resident_id = ?", [resident_id])
+        cases = self._rows(f"SELECT {RESIDENT_CASE_COLUMNS} FROM cases WHERE resident_id = ?", [resident_id])
         data = {
             "resident": self._rows("SELECT * FROM residents WHERE id = ?", [resident_id]),
             "conversation": self._rows(

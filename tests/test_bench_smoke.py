@@ -73,6 +73,9 @@ def test_smoke_run_writes_well_formed_results(rasa_url: str, tmp_path: Path) -> 
     assert e2e["database"]["texts_logged"] == e2e["database"]["texts_sent"] > 0
     assert e2e["machine_longest_stall_ms"] >= 0 and isinstance(e2e["stalled_attempts"], list)
     assert e2e["bot_memory"]["peak_rss_mb"] > 0 and e2e["telegram"]["messages_out"] >= e2e["replied"]
+    relays = e2e["relays"]
+    assert relays["delivered"] == relays["relays"] > 0 and relays["lost"] == relays["duplicates"] == 0
+    assert set(relays["faults_injected"]) == {"500", "network error", "429", "3 × 500"}
 
     growth = load("growth")["points"]
     assert [point["rows"] for point in growth] == [1_000]

@@ -135,7 +135,7 @@ async def test_the_person_button_asks_consent_before_anything_is_shared(
     assert turn.outcome == "consent"
     assert content.text("nl", "handoff_consent") in resident.last_text()
     turn = await resident.presses(content.text("nl", "handoff_consent_no"))
-    assert turn.answer_key == "human_handoff"
+    assert turn.outcome == "consent_declined"
     assert "Huis van de Mechelaar" in resident.last_text()
     assert conversation.handoff.cases.open_case_of(resident.id) is None
 

@@ -418,6 +418,11 @@ async def test_fault_injection(bot_alone: tuple[BotApiEmulator, Bot]) -> None:
         await bot.get_me(read_timeout=0.2)
     assert [e.injected for e in emulator.errors] == [True, True, True]
     assert len(emulator.sent) == 1
+    emulator.reset_next("sendMessage")
+    with pytest.raises(NetworkError):
+        await bot.send_message(chat_id, "dropped")
+    assert len(emulator.sent) == 1
+    assert (await bot.send_message(chat_id, "y")).text == "y"
 
 
 async def test_protocol_details(bot_alone: tuple[BotApiEmulator, Bot]) -> None:

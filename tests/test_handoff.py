@@ -248,3 +248,56 @@ async def test_during_office_hours_unclaimed_cases_waiting_too_long_are_reminded
     waiting = [case.resident_id for case in desk.waiting_too_long(later, minutes=30)]
     assert 52 in waiting and 53 not in waiting
     assert desk.waiting_too_long(datetime.now(UTC), minutes=30) == []
+
+
+async def test_declining_a_person_says_how_else_to_reach_the_city(
+    conversation: Conversation, content: Content, storage: Storage
+) -> None:
+    resident = CoreResident(at(conversation, TUESDAY_MORNING), resident_id=51, client_language="nl")
+    await resident.says("ik wil met een medewerker praten")
+    await resident.presses(content.text("nl", "handoff_consent_no"))
+    assert "Dat kan nog niet in deze chat" not in resident.last_text()
+    assert "0800 20 800" in resident.last_text() and "Huis van de Mechelaar" in resident.last_text()
+    assert Cases(storage).open_case_of(51) is None
+
+
+async def test_the_card_drops_the_claim_button_once_someone_took_the_case(
+    conversation: Conversation, content: Content, desk: CaseDesk
+) -> None:
+    await open_case(conversation, content, 52, "en")
+    case = desk.cases.open_case_of(52)
+    assert case is not None
+    labels = [button.label for row in desk.card_buttons(case) for button in row]
+    assert content.staff["claim_button"] in labels
+    desk.claim(case, caseworker_id=900, name="Els")
+    claimed = desk.cases.get(case.id)
+    assert claimed is not None
+    labels = [button.label for row in desk.card_buttons(claimed) for button in row]
+    assert labels == [content.staff["close_button"]]
+
+
+async def test_the_topic_is_named_after_the_subject_not_the_handoff(
+    conversation: Conversation, content: Content, desk: CaseDesk
+) -> None:
+    resident = CoreResident(at(conversation, TUESDAY_MORNING), resident_id=53, client_language="nl")
+    await resident.says("waar kan ik nederlands leren")
+    await resident.says("ik wil met een medewerker praten")
+    await agree(resident, content, "nl")
+    case = desk.cases.open_case_of(53)
+    assert case is not None and case.intents[-1] == "human_handoff"
+    name = desk.topic_name(case)
+    assert content.answers["dutch_course"].texts["nl"].title in name
+    assert content.answers["human_handoff"].texts["nl"].title not in name
+
+
+async def test_a_short_latin_token_in_turkish_does_not_change_the_case_language(
+    conversation: Conversation, content: Content, storage: Storage
+) -> None:
+    resident = CoreResident(at(conversation, TUESDAY_MORNING), resident_id=54, client_language="tr")
+    turn = await resident.says("OCMW randevu")
+    assert turn.language == "tr"
+    await resident.says("müşteri temsilcisiyle konuşmak istiyorum")
+    await agree(resident, content, "tr")
+    case = Cases(storage).open_case_of(54)
+    assert case is not None and case.language == "tr"
+    assert storage.resident(54).language == "tr"

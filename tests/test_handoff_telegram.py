@@ -99,6 +99,7 @@ async def test_a_full_case_from_request_to_rating_in_arabic(
     await els.presses("🙋 Opnemen", thread_id=case.thread_id)
     assert amina.last_reply().mentions("Els")
     assert els.topic_messages(case.thread_id)[0].mentions("Els")
+    assert els.topic_messages(case.thread_id)[0].buttons == ["✅ Sluiten"]
 
     await amina.says("مرحبا، عندي رسالة من البلدية", expect_reply=False)
     await amina.sends_photo(caption="الرسالة", expect_reply=False)

@@ -57,6 +57,26 @@ async def test_mydata_sends_everything_stored_about_the_resident_only(
     assert b"geheime vraag" not in document[1]
 
 
+async def test_mydata_holds_no_staff_identity(
+    conversation: Conversation, content: Content, storage: Storage
+) -> None:
+    resident = CoreResident(conversation, resident_id=65, client_language="nl")
+    await resident.says("ik wil met een medewerker praten")
+    await resident.presses(content.text("nl", "handoff_consent_yes"))
+    cases = Cases(storage)
+    case = cases.open_case_of(65)
+    assert case is not None
+    cases.claim(case.id, 424242, "Els")
+    cases.set_topic(case.id, thread_id=515151, card_message_id=616161)
+    turn = await resident.says("/mydata")
+    document = turn.replies[0].document
+    assert document is not None
+    data = json.loads(document[1])
+    assert data["cases"][0]["status"] == "open"
+    for staff_only in (b"claimed_by", b"424242", b"Els", b"515151", b"616161"):
+        assert staff_only not in document[1]
+
+
 async def test_forget_deletes_everything_after_confirmation_and_tells_the_case_topic(
     conversation: Conversation, content: Content, storage: Storage
 ) -> None:
@@ -111,3 +131,23 @@ def test_update_ids_are_forgotten_two_days_after_they_were_seen(storage: Storage
 def test_the_privacy_notice_is_due_once_per_resident(storage: Storage) -> None:
     storage.touch_resident(71)
     assert [storage.privacy_notice_due(71) for _ in range(3)] == [True, False, False]
+
+
+def test_relays_waiting_or_failed_in_the_outbox_go_with_retention_and_forget(storage: Storage) -> None:
+    storage.touch_resident(71)
+    storage.touch_resident(72)
+    cases = Cases(storage)
+    old = cases.open(71, "nl", False, "asked", [])
+    failed = cases.begin_relay(old.id, "caseworker", "uw afspraak", source_message_id=5)
+    assert failed is not None
+    cases.mark_failed(failed, "Forbidden: bot was blocked by the user")
+    cases.close(old.id)
+    long_ago = (datetime.now(UTC) - timedelta(days=120)).isoformat(timespec="seconds")
+    storage.db.execute("UPDATE cases SET closed_at = ? WHERE id = ?", [long_ago, old.id])
+    forgetful = cases.open(72, "nl", False, "asked", [])
+    assert cases.begin_relay(forgetful.id, "resident", "mijn brief", source_message_id=9) is not None
+    assert len(cases.pending_relays()) == 1
+    DataRights(storage).apply_retention(days=90)
+    assert cases.relay(failed) is None
+    DataRights(storage).forget(72)
+    assert cases.pending_relays() == []

@@ -52,7 +52,7 @@ def test_migrations_run_once_on_an_existing_database(tmp_path: Path) -> None:
     Storage(path).close()
     store = Storage(path)
     applied = [migration.name for migration in migrations.applied(store.db)]
-    assert len(applied) == len(set(applied)) == 5
+    assert len(applied) == len(set(applied)) >= 5 and "relay_outbox" in applied
     assert migrations.pending(store.db) == []
     store.close()
 

@@ -13,6 +13,10 @@ from bot.storage import Storage
 
 TRANSCRIPT_TURNS = 6
 SUBJECT_LENGTH = 40
+# Small talk and the handoff itself say nothing about what the resident needs help with.
+NOT_A_SUBJECT = frozenset(
+    {"greet", "goodbye", "thank", "help", "change_language", "human_handoff", "out_of_scope"}
+)
 
 
 @dataclass(frozen=True)
@@ -34,7 +38,9 @@ class CaseDesk:
 
     def topic_name(self, case: Case) -> str:
         content = self.conversation.content
-        intent = next((i for i in reversed(case.intents) if i in content.answers), None)
+        intent = next(
+            (i for i in reversed(case.intents) if i in content.answers and i not in NOT_A_SUBJECT), None
+        )
         subject = content.answers[intent].texts["nl"].title if intent else self.staff(f"reason.{case.reason}")
         name = self.staff("topic_name", number=case.number, language=case.language.upper(), subject=subject)
         return (f"{self.staff('urgent_marker')} {name}" if case.urgent else name)[:128]
@@ -60,6 +66,9 @@ class CaseDesk:
             if turn["answer_key"] or turn["outcome"]:
                 lines.append(f"🤖 {turn['answer_key'] or turn['outcome']}")
         lines.append("")
+        failed = self.cases.failed_relays(case.id)
+        if failed:
+            lines.append(self.staff("card_undelivered", count=str(failed)))
         if case.claimed_by_name:
             lines.append(self.staff("card_claimed", name=case.claimed_by_name))
         elif case.status == "open":
@@ -69,14 +78,18 @@ class CaseDesk:
         return "\n".join(lines)
 
     def card_buttons(self, case: Case) -> tuple[tuple[Button, ...], ...]:
+        """Claim and Close while the case is open; only Close once someone has taken it."""
         if case.status != "open":
             return ()
-        return (
-            (
-                Button(self.staff("claim_button"), f"case:claim:{case.id}"),
-                Button(self.staff("close_button"), f"case:close:{case.id}"),
-            ),
-        )
+        close = Button(self.staff("close_button"), f"case:close:{case.id}")
+        if case.claimed_by is not None:
+            return ((close,),)
+        return ((Button(self.staff("claim_button"), f"case:claim:{case.id}"), close),)
+
+    def to_resident(self, case: Case, key: str) -> Reply:
+        """A notice from the bot itself to the resident of a case, in their language."""
+        replies = self.conversation.replies
+        return replies.say(case.language, replies.text(case.language, key))
 
     def office_status(self, now: datetime) -> str:
         hours = self.conversation.content.office_hours

@@ -13,7 +13,7 @@ from bot.core import payloads
 from bot.core.flood import FloodGuard, Pace
 from bot.core.handoff import URGENT_INTENTS, Handoff, now
 from bot.core.keywords import keyword_matches
-from bot.core.language import LanguageDetection
+from bot.core.language import LanguageDetection, long_enough_to_switch
 from bot.core.messages import Button, Incoming, Kind, Reply, Turn
 from bot.core.privacy import Privacy
 from bot.core.replies import Replies
@@ -236,7 +236,8 @@ class Conversation:
         if step == "leave" and case is not None:
             return self.handoff.leave(replies, case, language)
         if step == "no":
-            return self._answer_chosen(resident, language, HUMAN_HANDOFF)
+            lead = replies.text(language, "handoff_declined")
+            return Turn([replies.menu(language, lead=lead)], language=language, outcome="consent_declined")
         return self._expired(language)
 
     def _flow_step(self, language: str, flow_key: str, step: str) -> Turn:
@@ -267,7 +268,7 @@ class Conversation:
             lead = self.replies.text(language, "not_understood")
             return Turn([self.replies.menu(language, lead)], language=language, outcome="no_words")
         detection = self.detector.detect(text)
-        confident = detection.confidence >= self.thresholds.language_switch
+        confident = detection.confidence >= self.thresholds.language_switch and long_enough_to_switch(text)
         detected = detection.language if confident else None
         switched = False
         if resident.language is None:

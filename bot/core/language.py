@@ -6,6 +6,17 @@ from dataclasses import dataclass
 
 from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
 
+# A name, an acronym or one English word inside another language ("OCMW randevu", "Appointment")
+# is detected with high confidence but says nothing about the language a resident reads.
+MIN_WORDS_TO_SWITCH = 3
+MIN_LETTERS_TO_SWITCH = 12
+
+
+def long_enough_to_switch(text: str) -> bool:
+    """True when a message is long enough for its detected language to choose or change the language."""
+    words = [word for word in text.split() if any(char.isalpha() for char in word)]
+    return len(words) >= MIN_WORDS_TO_SWITCH and sum(char.isalpha() for char in text) >= MIN_LETTERS_TO_SWITCH
+
 
 @dataclass(frozen=True)
 class Detection:

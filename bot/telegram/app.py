@@ -52,6 +52,10 @@ def build_application(settings: Settings) -> WelkomApplication:
         services = open_services(settings, handoff_enabled=bool(settings.staff_chat_id))
         WelkomContext.attach(application, services)
         await register_commands(application, services.conversation.content)
+        if settings.staff_chat_id:
+            delivered = await WelkomContext.topics_of(application).deliver_pending()
+            if delivered:
+                log.info("%d relays recorded before the last stop delivered on start", delivered)
         assert application.job_queue is not None
         application.job_queue.run_repeating(
             reload_content, interval=settings.content_reload_seconds, first=settings.content_reload_seconds

@@ -4,20 +4,26 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from functools import partial
+from typing import Any
 
 from telegram import Bot, Message
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, Forbidden, TelegramError, TimedOut
 
 from bot.cases import Case, Cases
 from bot.core.casedesk import CaseDesk
 from bot.core.handoff import now
 from bot.core.messages import CaseOpened, CaseRated, Reply, ResidentForgotten, ResidentLeft, StaffEvent, Turn
+from bot.telegram.delivery import deliver
 from bot.telegram.render import NO_PREVIEW, as_html, keyboard, send_turn
 
 log = logging.getLogger(__name__)
 
 THREAD_GONE = "thread not found"
+NOT_MODIFIED = "message is not modified"
+RESIDENT, CASEWORKER = "resident", "caseworker"
+QUOTE_LENGTH = 60
 
 
 class CaseTopics:
@@ -58,8 +64,13 @@ class CaseTopics:
         if event.thread_id is None:
             return
         try:
-            await self.bot.send_message(
-                self.staff_chat_id, self.desk.staff("resident_forgotten"), message_thread_id=event.thread_id
+            await deliver(
+                partial(
+                    self.bot.send_message,
+                    self.staff_chat_id,
+                    self.desk.staff("resident_forgotten"),
+                    message_thread_id=event.thread_id,
+                )
             )
             await self.bot.close_forum_topic(self.staff_chat_id, event.thread_id)
         except BadRequest as error:
@@ -80,15 +91,20 @@ class CaseTopics:
         await self.new_topic(case)
 
     async def new_topic(self, case: Case) -> int:
-        topic = await self.bot.create_forum_topic(self.staff_chat_id, self.desk.topic_name(case))
+        topic = await deliver(
+            partial(self.bot.create_forum_topic, self.staff_chat_id, self.desk.topic_name(case))
+        )
         card = self.card_reply(case)
-        sent = await self.bot.send_message(
-            self.staff_chat_id,
-            as_html(card),
-            parse_mode=ParseMode.HTML,
-            reply_markup=keyboard(card),
-            message_thread_id=topic.message_thread_id,
-            link_preview_options=NO_PREVIEW,
+        sent = await deliver(
+            partial(
+                self.bot.send_message,
+                self.staff_chat_id,
+                as_html(card),
+                parse_mode=ParseMode.HTML,
+                reply_markup=keyboard(card),
+                message_thread_id=topic.message_thread_id,
+                link_preview_options=NO_PREVIEW,
+            )
         )
         self.cases.set_topic(case.id, topic.message_thread_id, sent.message_id)
         if case.urgent:
@@ -111,14 +127,18 @@ class CaseTopics:
             return
         card = self.card_reply(current)
         try:
-            await self.bot.edit_message_text(
-                as_html(card),
-                chat_id=self.staff_chat_id,
-                message_id=current.card_message_id,
-                parse_mode=ParseMode.HTML,
-                reply_markup=keyboard(card),
+            await deliver(
+                partial(
+                    self.bot.edit_message_text,
+                    as_html(card),
+                    chat_id=self.staff_chat_id,
+                    message_id=current.card_message_id,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=keyboard(card),
+                ),
+                repeatable=True,
             )
-        except BadRequest as error:
+        except TelegramError as error:
             log.info("case card %s not updated: %s", case.id, error.message)
 
     async def thread_of(self, case: Case) -> int:
@@ -130,7 +150,9 @@ class CaseTopics:
         for attempt in range(2):
             thread = await self.thread_of(case)
             try:
-                await self.bot.send_message(self.staff_chat_id, text, message_thread_id=thread)
+                await deliver(
+                    partial(self.bot.send_message, self.staff_chat_id, text, message_thread_id=thread)
+                )
                 return
             except BadRequest as error:
                 if THREAD_GONE not in error.message.lower() or attempt:
@@ -140,44 +162,103 @@ class CaseTopics:
     async def recreate(self, case: Case) -> None:
         log.warning("the topic of case %s was deleted; recreating it", case.id)
         thread = await self.new_topic(case)
-        await self.bot.send_message(
-            self.staff_chat_id, self.desk.staff("topic_recreated"), message_thread_id=thread
+        await deliver(
+            partial(
+                self.bot.send_message,
+                self.staff_chat_id,
+                self.desk.staff("topic_recreated"),
+                message_thread_id=thread,
+            )
         )
 
     async def relay_from_resident(self, case: Case, message: Message) -> None:
         """Copy the resident's message into the topic, once, even if the update is delivered again."""
+        await self.relay(case, RESIDENT, message)
+
+    async def relay_to_resident(self, case: Case, message: Message) -> None:
+        """Copy a caseworker's message to the resident, once; a copy that fails is reported in the topic."""
+        await self.relay(case, CASEWORKER, message)
+
+    async def relay(self, case: Case, sender: str, message: Message) -> None:
         row = self.cases.begin_relay(
-            case.id, "resident", message.text or message.caption or "", message.message_id
+            case.id, sender, message.text or message.caption or "", message.message_id
         )
-        if row is None:
-            return
+        relay = self.cases.relay(row) if row is not None else None
+        if relay is not None:
+            await self.deliver_relay(case, relay)
+
+    async def deliver_pending(self) -> int:
+        """Send what was recorded but not sent when the bot stopped, each message once; how many."""
+        delivered = 0
+        for relay in self.cases.pending_relays():
+            case = self.cases.get(relay["case_id"])
+            if case is not None:
+                delivered += await self.deliver_relay(case, relay)
+        return delivered
+
+    async def deliver_relay(self, case: Case, relay: dict[str, Any]) -> bool:
+        """Send one outbox row and record how it went; when it finally fails, its sender is told."""
+        try:
+            if relay["sender"] == RESIDENT:
+                copy_id: int | None = await self.copy_into_topic(case, relay["source_message_id"])
+            else:
+                copy = await deliver(
+                    partial(
+                        self.bot.copy_message,
+                        case.resident_id,
+                        self.staff_chat_id,
+                        relay["source_message_id"],
+                    )
+                )
+                copy_id = copy.message_id
+        except TimedOut:
+            log.warning("a relay in case %s timed out; counted as delivered, not sent twice", case.id)
+            copy_id = None
+        except TelegramError as error:
+            log.warning("a relay in case %s failed: %s", case.id, error.message)
+            self.cases.mark_failed(relay["id"], error.message)
+            await self.tell_sender(case, relay, error)
+            return False
+        self.cases.mark_delivered(relay["id"], copy_id)
+        return True
+
+    async def copy_into_topic(self, case: Case, source_message_id: int) -> int:
+        """The copy's id in the case topic; a deleted topic is recreated once."""
         for attempt in range(2):
             thread = await self.thread_of(case)
             try:
-                copy = await self.bot.copy_message(
-                    self.staff_chat_id, message.chat_id, message.message_id, message_thread_id=thread
+                copy = await deliver(
+                    partial(
+                        self.bot.copy_message,
+                        self.staff_chat_id,
+                        case.resident_id,
+                        source_message_id,
+                        message_thread_id=thread,
+                    )
                 )
-                self.cases.mark_delivered(row, copy.message_id)
-                return
+                return copy.message_id
             except BadRequest as error:
                 if THREAD_GONE not in error.message.lower() or attempt:
                     raise
                 await self.recreate(case)
+        raise AssertionError("unreachable")
 
-    async def relay_to_resident(self, case: Case, message: Message) -> bool:
-        """Copy a caseworker's message to the resident; False when the resident cannot be reached."""
-        row = self.cases.begin_relay(
-            case.id, "caseworker", message.text or message.caption or "", message.message_id
-        )
-        if row is None:
-            return True
+    async def tell_sender(self, case: Case, relay: dict[str, Any], error: TelegramError) -> None:
+        """The caseworker hears it in the topic, the resident in their own chat and language."""
         try:
-            copy = await self.bot.copy_message(case.resident_id, self.staff_chat_id, message.message_id)
-        except Forbidden:
-            await self.resident_blocked(case)
-            return False
-        self.cases.mark_delivered(row, copy.message_id)
-        return True
+            if relay["sender"] == CASEWORKER:
+                if isinstance(error, Forbidden):
+                    await self.resident_blocked(case)
+                else:
+                    quote = (relay["text"] or "")[:QUOTE_LENGTH]
+                    await self.post(case, self.desk.staff("relay_failed", text=quote, error=error.message))
+            else:
+                await send_turn(
+                    self.bot, case.resident_id, Turn([self.desk.to_resident(case, "relay_failed")])
+                )
+        except TelegramError as second:
+            log.error("the sender of a lost relay in case %s was not told: %s", case.id, second.message)
+        await self.refresh_card(case)
 
     async def send_to_resident(self, case: Case, replies: list[Reply]) -> bool:
         turn = Turn(replies, language=case.language)
@@ -186,6 +267,9 @@ class CaseTopics:
         except Forbidden:
             await self.resident_blocked(case)
             return False
+        except TelegramError as error:
+            await self.post(case, self.desk.staff("not_delivered", error=error.message))
+            return False
         return True
 
     async def resident_blocked(self, case: Case) -> None:
@@ -193,20 +277,43 @@ class CaseTopics:
         await self.post(case, self.desk.staff("resident_blocked"))
 
     async def edit_copy(self, case: Case, sender: str, message: Message) -> None:
-        """Relay an edit where Telegram allows it: text and captions of copies the bot made."""
-        copy_id = self.cases.copy_of(case.id, sender, message.message_id)
-        if copy_id is None:
-            return
-        chat_id = self.staff_chat_id if sender == "resident" else case.resident_id
+        """Relay an edit to the copy the bot made; an edit that cannot be relayed is reported."""
+        relay = self.cases.relayed(case.id, sender, message.message_id)
+        if relay is None or relay["failed_at"]:
+            return  # never relayed (an internal note), or its author already heard it was not delivered
+        chat_id = self.staff_chat_id if sender == RESIDENT else case.resident_id
+        copy_id = relay["copy_message_id"]
         try:
+            if copy_id is None:
+                raise BadRequest("the copy's message id is unknown")
             if message.text is not None:
-                await self.bot.edit_message_text(message.text, chat_id=chat_id, message_id=copy_id)
+                edit = partial(self.bot.edit_message_text, message.text, chat_id=chat_id, message_id=copy_id)
             elif message.caption is not None:
-                await self.bot.edit_message_caption(
-                    chat_id=chat_id, message_id=copy_id, caption=message.caption
+                edit = partial(
+                    self.bot.edit_message_caption,
+                    chat_id=chat_id,
+                    message_id=copy_id,
+                    caption=message.caption,
                 )
-        except (BadRequest, Forbidden) as error:
-            log.info("edit of case %s not relayed: %s", case.id, error.message)
+            else:
+                raise BadRequest("only texts and captions can be edited in a copy")
+            await deliver(edit, repeatable=True)
+        except TelegramError as error:
+            if NOT_MODIFIED in error.message.lower():
+                return
+            log.info("an edit in case %s was not relayed: %s", case.id, error.message)
+            await self.tell_edit_not_relayed(case, sender)
+
+    async def tell_edit_not_relayed(self, case: Case, sender: str) -> None:
+        try:
+            if sender == CASEWORKER:
+                await self.post(case, self.desk.staff("edit_not_relayed"))
+            else:
+                await send_turn(
+                    self.bot, case.resident_id, Turn([self.desk.to_resident(case, "edit_not_relayed")])
+                )
+        except TelegramError as error:
+            log.error("the author of an edit in case %s was not told: %s", case.id, error.message)
 
     async def close_topic(self, case: Case) -> None:
         await self.refresh_card(case)
@@ -230,5 +337,5 @@ class CaseTopics:
         lines += [
             f"{marker if case.urgent else ''}{case.number} ({case.language.upper()})" for case in waiting
         ]
-        await self.bot.send_message(self.staff_chat_id, "\n".join(lines))
+        await deliver(partial(self.bot.send_message, self.staff_chat_id, "\n".join(lines)))
         reminded.update(case.id for case in waiting)

@@ -52,3 +52,8 @@ class WelkomContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any]
         application.bot_data["topics"] = CaseTopics(
             application.bot, desk, services.cases, settings.staff_chat_id
         )
+
+    @staticmethod
+    def topics_of(application: Application[Any, Any, Any, Any, Any, Any]) -> CaseTopics:
+        topics: CaseTopics = application.bot_data["topics"]
+        return topics

@@ -42,8 +42,7 @@ async def relay_caseworker_message(
         return
     if case.claimed_by is None:
         await claim_case(context, case, caseworker_id, name)
-    if not await context.topics.relay_to_resident(case, message):
-        await message.reply_text(context.desk.staff("not_delivered", error="blocked"))
+    await context.topics.relay_to_resident(case, message)
 
 
 async def send_prepared(context: WelkomContext, message: Message, case: Case, arguments: list[str]) -> None:

@@ -242,6 +242,10 @@ class EmulatorDriver(ChatsDriver):
         fail_next("sendMessage", 429, retry_after=2) or fail_next("getUpdates", 500)."""
         self.world.faults.append(Fault(method.lower(), error_code, description, retry_after, remaining=times))
 
+    def reset_next(self, method: str = "*", *, times: int = 1) -> None:
+        """Drop the connection of the next `times` calls of `method` before carrying them out."""
+        self.world.faults.append(Fault(method.lower(), reset=True, remaining=times))
+
     def slow_next(self, method: str, seconds: float, *, times: int = 1) -> None:
         """Answer the next `times` calls of `method` normally, but only after `seconds`."""
         self.world.faults.append(Fault(method.lower(), delay=seconds, remaining=times))

@@ -69,7 +69,8 @@ class Fault:
     """What to do to the next matching request(s) instead of (or before) answering normally.
 
     `error_code` None means "answer normally, but only after `delay` seconds" (to provoke
-    client-side timeouts).
+    client-side timeouts). `reset` drops the connection before the request is carried out, as a
+    network failure does: the client sees no answer at all.
     """
 
     method: str  # lower-cased Bot API method name, or "*" for any method
@@ -78,6 +79,7 @@ class Fault:
     retry_after: int | None = None
     delay: float = 0.0
     remaining: int = 1
+    reset: bool = False
 
     def error(self) -> ApiError | None:
         if self.error_code is None:

@@ -123,6 +123,9 @@ class BotApiEmulator(EmulatorDriver):
         fault = self.world.take_fault(method) if handler is not None else None
         if fault is not None and fault.delay:
             await asyncio.sleep(fault.delay)
+        if fault is not None and fault.reset and request.transport is not None:
+            request.transport.abort()
+            return web.Response(status=500)  # never reaches the client: the connection is gone
         injected = fault.error() if fault is not None else None
         try:
             if injected is not None:
