@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.content.flows import read_flows
-from bot.content.model import WEEKDAYS, Answer, AnswerText, Content, Link, OfficeHours, Place
+from bot.content.model import SCOPES, WEEKDAYS, Answer, AnswerText, Content, Link, OfficeHours, Place, Source
 from bot.content.office_hours import parse_period
 from bot.content.yaml_lines import YamlFileError, load_yaml, where
 
@@ -216,7 +216,10 @@ class _Reader:
             self.error(spot, "an answer needs `intent`, `text` and its review data")
             return None
         intent = str(raw["intent"])
-        missing = [key for key in ("owner", "source", "reviewed", "review_by", "text") if key not in raw]
+        if "source" in raw:
+            self.error(spot, f"`{intent}`: `source` is now `sources`, listing url, supports, scope, checked")
+            return None
+        missing = [key for key in ("owner", "sources", "reviewed", "review_by", "text") if key not in raw]
         if missing:
             self.error(spot, f"`{intent}` is missing {', '.join(missing)}")
             return None
@@ -233,15 +236,14 @@ class _Reader:
             return None
         if review_by < self.today:
             self.warn(spot, f"`{intent}` should have been reviewed by {review_by}")
-        if not URL_PATTERN.match(str(raw["source"])):
-            self.error(spot, f"`{intent}`: source must be an https URL, not `{raw['source']}`")
+        sources = self.sources(spot, intent, raw["sources"])
         then = raw.get("then")
         if then is not None and then not in FOLLOW_UPS:
             self.error(spot, f"`{intent}`: then must be one of {sorted(FOLLOW_UPS)}")
         return Answer(
             intent=intent,
             owner=str(raw["owner"]),
-            source=str(raw["source"]),
+            sources=sources,
             reviewed=reviewed,
             review_by=review_by,
             texts=texts,
@@ -252,6 +254,40 @@ class _Reader:
             keywords=tuple(str(keyword) for keyword in raw.get("keywords") or ()),
             origin=spot,
         )
+
+    def sources(self, spot: str, intent: str, raw: Any) -> tuple[Source, ...]:
+        if not isinstance(raw, list) or not raw:
+            self.error(spot, f"`{intent}`: sources must list at least one page that supports the answer")
+            return ()
+        sources = []
+        for entry in raw:
+            here = where_in(spot, entry)
+            if not isinstance(entry, dict):
+                self.error(here, f"`{intent}`: each source needs url, supports, scope and checked")
+                continue
+            missing = [key for key in ("url", "supports", "scope", "checked") if not entry.get(key)]
+            if missing:
+                self.error(here, f"`{intent}`: a source is missing {', '.join(missing)}")
+                continue
+            url, scope, checked = str(entry["url"]), str(entry["scope"]), entry["checked"]
+            if not URL_PATTERN.match(url):
+                self.error(here, f"`{intent}`: source must be an https URL, not `{url}`")
+            if scope not in SCOPES:
+                self.error(here, f"`{intent}`: source scope must be one of {', '.join(SCOPES)}, not {scope}")
+            if not isinstance(checked, date):
+                self.error(here, f"`{intent}`: source checked must be a date like 2026-12-03")
+                continue
+            if checked > self.today:
+                self.error(here, f"`{intent}`: source {url} was checked in the future ({checked})")
+            source = Source(url, str(entry["supports"]).strip(), scope, checked, str(entry.get("town") or ""))
+            if source.from_another_town and scope == "mechelen":
+                self.warn(
+                    here,
+                    f"`{intent}`: {url} is about {source.town}; it can support a Flemish or federal rule, "
+                    "not a Mechelen fact",
+                )
+            sources.append(source)
+        return tuple(sources)
 
     def texts(self, spot: str, intent: str, raw: Any, languages: tuple[str, ...]) -> dict[str, AnswerText]:
         texts: dict[str, AnswerText] = {}

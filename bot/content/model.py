@@ -8,7 +8,10 @@ from datetime import date
 from bot.content.flows import Flow
 from bot.content.office_hours import WEEKDAYS, OfficeHours
 
-__all__ = ["WEEKDAYS", "Answer", "AnswerText", "Content", "Link", "OfficeHours", "Place"]
+__all__ = ["SCOPES", "WEEKDAYS", "Answer", "AnswerText", "Content", "Link", "OfficeHours", "Place", "Source"]
+
+# What a source may be used for: a Mechelen fact, a rule of Flanders, or a Belgian rule.
+SCOPES = ("mechelen", "flemish", "federal")
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,22 @@ class Place:
 
 
 @dataclass(frozen=True)
+class Source:
+    """A public page that supports one or more facts of an answer, and when someone last checked it."""
+
+    url: str
+    supports: str
+    scope: str
+    checked: date
+    town: str = ""
+
+    @property
+    def from_another_town(self) -> bool:
+        """A page about another municipality: fine for a Flemish or federal rule, weak for a Mechelen fact."""
+        return bool(self.town) and self.town.casefold() != "mechelen"
+
+
+@dataclass(frozen=True)
 class AnswerText:
     title: str
     body: str
@@ -44,7 +63,7 @@ class AnswerText:
 class Answer:
     intent: str
     owner: str
-    source: str
+    sources: tuple[Source, ...]
     reviewed: date
     review_by: date
     texts: dict[str, AnswerText]
