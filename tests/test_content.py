@@ -132,3 +132,32 @@ def test_opening_hours_render_per_day_in_the_resident_language(content: Content,
     text = Replies(with_hours).place_lines("en", with_hours.places["huis_van_de_mechelaar"])
     assert "Monday: 09:00–12:30, 13:30–16:00" in text
     assert "Sunday: closed" in text
+
+
+def test_a_number_takes_the_plural_form_its_language_needs(content: Content) -> None:
+    assert [content.count("uk", "days", n) for n in (1, 3, 30, 21)] == [
+        "1 день",
+        "3 дні",
+        "30 днів",
+        "21 день",
+    ]
+    assert [content.count("ar", "days", n) for n in (1, 2, 3, 30)] == [
+        "يوم واحد",
+        "يومين",
+        "3 أيام",
+        "30 يومًا",
+    ]
+    assert content.count("nl", "days", 1) == "1 dag" and content.count("en", "days", 30) == "30 days"
+
+
+def test_a_missing_plural_form_and_a_broken_staff_string_are_errors(broken_copy: Path) -> None:
+    ukrainian = broken_copy / "ui" / "uk.yaml"
+    ukrainian.write_text(ukrainian.read_text(encoding="utf-8").replace('  few: "{count} дні"\n', ""), "utf-8")
+    staff = broken_copy / "staff.yaml"
+    staff.write_text(
+        staff.read_text(encoding="utf-8").replace("Dossier {number}", "Dossier {nummer}"), "utf-8"
+    )
+    _, problems = read_content(broken_copy, FLOWS)
+    messages = [str(p) for p in problems if p.severity == "error"]
+    assert any("uk.yaml:" in m and "`days` in `uk` needs the plural form `few`" in m for m in messages)
+    assert any("staff string `card_title` must use exactly the fields ['number']" in m for m in messages)
