@@ -161,3 +161,15 @@ def test_a_missing_plural_form_and_a_broken_staff_string_are_errors(broken_copy:
     messages = [str(p) for p in problems if p.severity == "error"]
     assert any("uk.yaml:" in m and "`days` in `uk` needs the plural form `few`" in m for m in messages)
     assert any("staff string `card_title` must use exactly the fields ['number']" in m for m in messages)
+
+
+def test_a_single_source_field_and_an_unknown_scope_are_errors(broken_copy: Path) -> None:
+    housing = broken_copy / "answers" / "housing.yaml"
+    text = housing.read_text(encoding="utf-8")
+    text = text.replace("scope: flemish\n      town: Beveren", "scope: europe", 1)
+    text = text.replace("  sources:\n", "  source: https://www.mechelen.be\n  sources:\n", 1)
+    housing.write_text(text, encoding="utf-8")
+    _, problems = read_content(broken_copy, FLOWS)
+    messages = [str(p) for p in problems if p.severity == "error"]
+    assert any("`housing_social`: `source` is now `sources`" in m for m in messages)
+    assert any("source scope must be one of mechelen, flemish, federal, not europe" in m for m in messages)
