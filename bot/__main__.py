@@ -1,4 +1,4 @@
-"""Command line: `python -m bot run | chat | ask | content check | nlu train`."""
+"""Command line: `python -m bot run | chat | ask | content check | content review | nlu train`."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     ask.add_argument("--lang", help="answer as for a resident who chose this language")
     ask.add_argument("--json", action="store_true", help="print language, intent, confidence and replies")
     content = commands.add_parser("content", help="work with the content files")
-    content.add_argument("action", choices=["check"])
+    content.add_argument("action", choices=["check", "review"])
     commands.add_parser("caseworker", help="a caseworker console on the same database as `make chat`")
     report = commands.add_parser("report", help="reports for staff")
     report.add_argument("kind", choices=["unanswered"])
@@ -53,6 +53,10 @@ def main(argv: list[str] | None = None) -> int:
     # APScheduler logs two lines at INFO each time a job runs, and the content reload runs every few seconds.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
+    if arguments.command == "content" and arguments.action == "review":
+        from bot.content.review import print_review
+
+        return print_review(settings, sys.stdout)
     if arguments.command == "content":
         from bot.content.check import check_all
 

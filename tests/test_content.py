@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from datetime import date
 from pathlib import Path
@@ -47,7 +48,8 @@ def test_every_ui_string_exists_in_every_language(content: Content) -> None:
 
 def test_every_answer_records_its_source_owner_and_review_dates(content: Content) -> None:
     for answer in content.answers.values():
-        assert answer.source.startswith("https://") and answer.owner
+        assert answer.sources and answer.owner
+        assert all(source.url.startswith("https://") for source in answer.sources)
         assert answer.reviewed <= date.today() < answer.review_by or answer.review_by >= answer.reviewed
 
 
@@ -99,12 +101,14 @@ def test_a_missing_ui_string_and_a_broken_placeholder_are_errors(broken_copy: Pa
 def test_malformed_links_and_unknown_places_are_errors(broken_copy: Path) -> None:
     services = broken_copy / "answers" / "city_services.yaml"
     text = services.read_text(encoding="utf-8")
-    text = text.replace("url: https://www.mechelen.be", "url: www.mechelen", 1)
+    text = re.sub(
+        r"- url: https://www\.mechelen\.be(\S*)\n(\s+)label", r"- url: www.mechelen\1\n\2label", text, count=1
+    )
     text = text.replace("place: huis_van_de_mechelaar", "place: nowhere", 1)
     services.write_text(text, encoding="utf-8")
     _, problems = read_content(broken_copy, FLOWS)
     messages = [str(p) for p in problems]
-    assert any("malformed link `www.mechelen`" in m for m in messages)
+    assert any("malformed link `www.mechelen" in m for m in messages)
     assert any("unknown place `nowhere`" in m for m in messages)
 
 
@@ -128,3 +132,44 @@ def test_opening_hours_render_per_day_in_the_resident_language(content: Content,
     text = Replies(with_hours).place_lines("en", with_hours.places["huis_van_de_mechelaar"])
     assert "Monday: 09:00–12:30, 13:30–16:00" in text
     assert "Sunday: closed" in text
+
+
+def test_a_number_takes_the_plural_form_its_language_needs(content: Content) -> None:
+    assert [content.count("uk", "days", n) for n in (1, 3, 30, 21)] == [
+        "1 день",
+        "3 дні",
+        "30 днів",
+        "21 день",
+    ]
+    assert [content.count("ar", "days", n) for n in (1, 2, 3, 30)] == [
+        "يوم واحد",
+        "يومين",
+        "3 أيام",
+        "30 يومًا",
+    ]
+    assert content.count("nl", "days", 1) == "1 dag" and content.count("en", "days", 30) == "30 days"
+
+
+def test_a_missing_plural_form_and_a_broken_staff_string_are_errors(broken_copy: Path) -> None:
+    ukrainian = broken_copy / "ui" / "uk.yaml"
+    ukrainian.write_text(ukrainian.read_text(encoding="utf-8").replace('  few: "{count} дні"\n', ""), "utf-8")
+    staff = broken_copy / "staff.yaml"
+    staff.write_text(
+        staff.read_text(encoding="utf-8").replace("Dossier {number}", "Dossier {nummer}"), "utf-8"
+    )
+    _, problems = read_content(broken_copy, FLOWS)
+    messages = [str(p) for p in problems if p.severity == "error"]
+    assert any("uk.yaml:" in m and "`days` in `uk` needs the plural form `few`" in m for m in messages)
+    assert any("staff string `card_title` must use exactly the fields ['number']" in m for m in messages)
+
+
+def test_a_single_source_field_and_an_unknown_scope_are_errors(broken_copy: Path) -> None:
+    housing = broken_copy / "answers" / "housing.yaml"
+    text = housing.read_text(encoding="utf-8")
+    text = text.replace("scope: flemish\n      town: Beveren", "scope: europe", 1)
+    text = text.replace("  sources:\n", "  source: https://www.mechelen.be\n  sources:\n", 1)
+    housing.write_text(text, encoding="utf-8")
+    _, problems = read_content(broken_copy, FLOWS)
+    messages = [str(p) for p in problems if p.severity == "error"]
+    assert any("`housing_social`: `source` is now `sources`" in m for m in messages)
+    assert any("source scope must be one of mechelen, flemish, federal, not europe" in m for m in messages)

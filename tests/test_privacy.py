@@ -23,7 +23,7 @@ async def test_first_contact_shows_the_privacy_notice_once(
 ) -> None:
     resident = CoreResident(conversation, resident_id=61, client_language="tr")
     await resident.says("Hollandaca kursu nerede?")
-    notice = content.text("tr", "privacy_notice", days="90")
+    notice = content.text("tr", "privacy_notice", days="90 gün")
     assert resident.last.replies[-1].text == notice
     await resident.says("teşekkürler")
     assert notice not in resident.last_text()
@@ -36,9 +36,9 @@ async def test_after_start_the_notice_comes_in_the_chosen_language(
     await resident.says("/start")
     assert "🔒" not in resident.last_text()
     await resident.presses("Français")
-    assert content.text("fr", "privacy_notice", days="90") in resident.last_text()
+    assert content.text("fr", "privacy_notice", days="90 jours") in resident.last_text()
     await resident.presses(content.text("fr", "privacy_more"))
-    assert content.text("fr", "privacy_full", days="90") in resident.last_text()
+    assert content.text("fr", "privacy_full", days="90 jours") in resident.last_text()
 
 
 async def test_mydata_sends_everything_stored_about_the_resident_only(

@@ -62,7 +62,7 @@ async def test_choosing_a_language_confirms_in_place_then_welcomes_with_the_topi
     assert picker.text == content.text("uk", "language_set", language="Українська")
     welcome = next(message for message in replies if message.mentions(content.text("uk", "welcome")[:40]))
     assert content.text("uk", "topic.housing") in welcome.buttons
-    assert olena.last_reply().mentions(content.text("uk", "privacy_notice", days="90")[:30])
+    assert olena.last_reply().mentions(content.text("uk", "privacy_notice", days="90 днів")[:30])
     assert Storage(database).resident(olena.id).language == "uk"
 
 
@@ -81,7 +81,7 @@ async def test_a_question_gets_one_answer_with_address_map_feedback_buttons_and_
     )
     assert answer.link_preview_disabled
     assert [reply.method for reply in replies] == ["sendMessage", "sendMessage"]
-    assert replies[1].mentions(content.text("nl", "privacy_notice", days="90")[:30])
+    assert replies[1].mentions(content.text("nl", "privacy_notice", days="90 dagen")[:30])
     await jan.presses("👍")
     assert jan.last_reply().mentions(content.text("nl", "feedback_thanks"))
     store = Storage(database)

@@ -3,13 +3,26 @@
 from __future__ import annotations
 
 import re
+import string
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from bot.content import plurals
 from bot.content.flows import read_flows
-from bot.content.model import WEEKDAYS, Answer, AnswerText, Content, Link, OfficeHours, Place
+from bot.content.model import (
+    SCOPES,
+    STAFF_LANGUAGE,
+    WEEKDAYS,
+    Answer,
+    AnswerText,
+    Content,
+    Link,
+    OfficeHours,
+    Place,
+    Source,
+)
 from bot.content.office_hours import parse_period
 from bot.content.urgent import read_urgent
 from bot.content.yaml_lines import YamlFileError, load_yaml, where
@@ -19,6 +32,60 @@ MAX_BODY_LENGTH = 1500
 URL_PATTERN = re.compile(r"^https://[\w.-]+\.[a-z]{2,}(/[^\s]*)?$")
 HOURS_PATTERN = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$")
 FOLLOW_UPS = {"menu", "language_picker"}
+# The staff strings the code fills in, with the {fields} each must use (like the resident texts).
+STAFF_FIELDS: dict[str, set[str]] = {
+    "topic_name": {"language", "number", "subject"},
+    "urgent_marker": set(),
+    "card_title": {"number"},
+    "card_language": {"language"},
+    "card_intents": {"intents"},
+    "card_reason": {"reason"},
+    "card_office": {"status"},
+    "card_open_now": set(),
+    "card_closed_now": {"when"},
+    "card_transcript": set(),
+    "card_unclaimed": set(),
+    "card_claimed": {"name"},
+    "card_closed": set(),
+    "claim_button": set(),
+    "close_button": set(),
+    "reason.asked": set(),
+    "reason.not_understood": set(),
+    "reason.feedback": set(),
+    "reason.urgent": set(),
+    "reopened": set(),
+    "resident_left": set(),
+    "resident_blocked": set(),
+    "resident_rated": {"rating"},
+    "closed_by": {"name"},
+    "claimed_by": {"name"},
+    "already_claimed": {"name"},
+    "sent": {"key", "language"},
+    "unknown_key": {"key", "phrases"},
+    "send_usage": set(),
+    "not_delivered": {"error"},
+    "queue_title": {"count"},
+    "queue_empty": set(),
+    "queue_line": {"language", "number", "owner", "urgent", "waiting"},
+    "queue_unclaimed": set(),
+    "reminder": {"minutes"},
+    "refused": set(),
+    "not_in_case": set(),
+    "topic_recreated": set(),
+    "content_refused": set(),
+    "resident_forgotten": set(),
+    "console_help": set(),
+    "console_sent": set(),
+    "console_no_case": {"number"},
+    "review.title": {"points"},
+    "review.overdue": {"date", "subject"},
+    "review.due": {"date", "subject"},
+    "review.old_source": {"date", "subject", "url"},
+    "review.weak_source": {"subject", "town", "url"},
+    "review.no_hours": {"name"},
+    "review.how": set(),
+    "review.nothing": set(),
+}
 
 
 @dataclass(frozen=True)
@@ -46,6 +113,8 @@ class _Reader:
         self.root = root
         self.today = today
         self.problems: list[Problem] = []
+        self.plurals: dict[str, dict[str, dict[str, str]]] = {}
+        self.staff_plurals: dict[str, dict[str, str]] = {}
 
     def error(self, place: str, message: str) -> None:
         self.problems.append(Problem(place, message))
@@ -68,6 +137,19 @@ class _Reader:
             return (), ()
         return tuple(data["supported"]), tuple(data.get("greeting_fallback") or ())
 
+    def plural(self, spot: str, key: str, language: str, forms: dict[Any, Any]) -> dict[str, str] | None:
+        """Checks that a text that changes with a number gives every CLDR category its language needs."""
+        given = {str(category): str(text) for category, text in forms.items()}
+        needed = plurals.categories(language)
+        for category in sorted(needed - set(given)):
+            self.error(spot, f"`{key}` in `{language}` needs the plural form `{category}`")
+        for category in sorted(set(given) - needed):
+            self.error(spot, f"`{key}`: `{category}` is not a plural form of `{language}` ({sorted(needed)})")
+        for category, text in given.items():
+            if not _fields(text) <= {"count"}:
+                self.error(spot, f"`{key}` ({category}) may only use the field {{count}}")
+        return given if needed <= set(given) else None
+
     def ui(self, languages: tuple[str, ...]) -> dict[str, dict[str, str]]:
         strings: dict[str, dict[str, str]] = {}
         for language in languages:
@@ -79,15 +161,22 @@ class _Reader:
             if not isinstance(data, dict):
                 self.error(str(path), "must be a mapping of key: text")
                 continue
-            strings[language] = {str(key): str(value) for key, value in data.items()}
+            strings[language] = {str(k): str(v) for k, v in data.items() if not isinstance(v, dict)}
+            for key, forms in data.items():
+                if isinstance(forms, dict):
+                    checked = self.plural(where(path, forms), str(key), language, forms)
+                    self.plurals.setdefault(language, {})[str(key)] = checked or {}
         if not strings:
             return strings
-        reference = strings.get("en") or next(iter(strings.values()))
+        reference_language = "en" if "en" in strings else next(iter(strings))
+        reference = strings[reference_language]
+        reference_keys = set(reference) | set(self.plurals.get(reference_language, {}))
         for language, table in strings.items():
             ui_file = str(self.root / "ui" / f"{language}.yaml")
-            for key in sorted(set(reference) - set(table)):
+            keys = set(table) | set(self.plurals.get(language, {}))
+            for key in sorted(reference_keys - keys):
                 self.error(ui_file, f"missing UI string `{key}`")
-            for key in sorted(set(table) - set(reference)):
+            for key in sorted(keys - reference_keys):
                 self.error(ui_file, f"UI string `{key}` is not in the other languages")
             for key, text in table.items():
                 if key in reference and _fields(text) != _fields(reference[key]):
@@ -156,7 +245,26 @@ class _Reader:
         if not isinstance(data, dict):
             self.error(str(path), "must be a mapping of key: text for the staff group")
             return {}
-        return {str(key): str(value) for key, value in data.items()}
+        strings = {}
+        for key, value in data.items():
+            if isinstance(value, dict):
+                forms = self.plural(where(path, value), str(key), STAFF_LANGUAGE, value)
+                self.staff_plurals[str(key)] = forms or {}
+                continue
+            text = str(value)
+            try:
+                list(string.Formatter().parse(text))
+            except ValueError as error:
+                self.error(where(path, data), f"staff string `{key}` has a broken {{field}}: {error}")
+            if not text.strip():
+                self.error(where(path, data), f"staff string `{key}` is empty")
+            strings[str(key)] = text
+        for key, fields in STAFF_FIELDS.items():
+            if key not in strings and key not in self.staff_plurals:
+                self.error(str(path), f"missing staff string `{key}`")
+            elif key in strings and _fields(strings[key]) != fields:
+                self.error(str(path), f"staff string `{key}` must use exactly the fields {sorted(fields)}")
+        return strings
 
     def phrases(self, languages: tuple[str, ...]) -> dict[str, dict[str, str]]:
         """Prepared caseworker sentences, sent to a resident in their language with /send."""
@@ -217,7 +325,10 @@ class _Reader:
             self.error(spot, "an answer needs `intent`, `text` and its review data")
             return None
         intent = str(raw["intent"])
-        missing = [key for key in ("owner", "source", "reviewed", "review_by", "text") if key not in raw]
+        if "source" in raw:
+            self.error(spot, f"`{intent}`: `source` is now `sources`, listing url, supports, scope, checked")
+            return None
+        missing = [key for key in ("owner", "sources", "reviewed", "review_by", "text") if key not in raw]
         if missing:
             self.error(spot, f"`{intent}` is missing {', '.join(missing)}")
             return None
@@ -234,15 +345,14 @@ class _Reader:
             return None
         if review_by < self.today:
             self.warn(spot, f"`{intent}` should have been reviewed by {review_by}")
-        if not URL_PATTERN.match(str(raw["source"])):
-            self.error(spot, f"`{intent}`: source must be an https URL, not `{raw['source']}`")
+        sources = self.sources(spot, intent, raw["sources"])
         then = raw.get("then")
         if then is not None and then not in FOLLOW_UPS:
             self.error(spot, f"`{intent}`: then must be one of {sorted(FOLLOW_UPS)}")
         return Answer(
             intent=intent,
             owner=str(raw["owner"]),
-            source=str(raw["source"]),
+            sources=sources,
             reviewed=reviewed,
             review_by=review_by,
             texts=texts,
@@ -253,6 +363,40 @@ class _Reader:
             keywords=tuple(str(keyword) for keyword in raw.get("keywords") or ()),
             origin=spot,
         )
+
+    def sources(self, spot: str, intent: str, raw: Any) -> tuple[Source, ...]:
+        if not isinstance(raw, list) or not raw:
+            self.error(spot, f"`{intent}`: sources must list at least one page that supports the answer")
+            return ()
+        sources = []
+        for entry in raw:
+            here = where_in(spot, entry)
+            if not isinstance(entry, dict):
+                self.error(here, f"`{intent}`: each source needs url, supports, scope and checked")
+                continue
+            missing = [key for key in ("url", "supports", "scope", "checked") if not entry.get(key)]
+            if missing:
+                self.error(here, f"`{intent}`: a source is missing {', '.join(missing)}")
+                continue
+            url, scope, checked = str(entry["url"]), str(entry["scope"]), entry["checked"]
+            if not URL_PATTERN.match(url):
+                self.error(here, f"`{intent}`: source must be an https URL, not `{url}`")
+            if scope not in SCOPES:
+                self.error(here, f"`{intent}`: source scope must be one of {', '.join(SCOPES)}, not {scope}")
+            if not isinstance(checked, date):
+                self.error(here, f"`{intent}`: source checked must be a date like 2026-12-03")
+                continue
+            if checked > self.today:
+                self.error(here, f"`{intent}`: source {url} was checked in the future ({checked})")
+            source = Source(url, str(entry["supports"]).strip(), scope, checked, str(entry.get("town") or ""))
+            if source.from_another_town and scope == "mechelen":
+                self.warn(
+                    here,
+                    f"`{intent}`: {url} is about {source.town}; it can support a Flemish or federal rule, "
+                    "not a Mechelen fact",
+                )
+            sources.append(source)
+        return tuple(sources)
 
     def texts(self, spot: str, intent: str, raw: Any, languages: tuple[str, ...]) -> dict[str, AnswerText]:
         texts: dict[str, AnswerText] = {}
@@ -342,6 +486,8 @@ def read_content(root: Path, flows_dir: Path, today: date | None = None) -> tupl
         staff=reader.staff(),
         phrases=reader.phrases(languages),
         urgent=urgent,
+        plurals=reader.plurals,
+        staff_plurals=reader.staff_plurals,
     )
     return content, reader.problems
 

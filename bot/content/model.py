@@ -5,11 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from bot.content import plurals
 from bot.content.flows import Flow
 from bot.content.office_hours import WEEKDAYS, OfficeHours
 from bot.content.urgent import UrgentContent
 
-__all__ = ["WEEKDAYS", "Answer", "AnswerText", "Content", "Link", "OfficeHours", "Place"]
+__all__ = ["SCOPES", "WEEKDAYS", "Answer", "AnswerText", "Content", "Link", "OfficeHours", "Place", "Source"]
+
+# The staff group works in Dutch.
+STAFF_LANGUAGE = "nl"
+
+# What a source may be used for: a Mechelen fact, a rule of Flanders, or a Belgian rule.
+SCOPES = ("mechelen", "flemish", "federal")
 
 
 @dataclass(frozen=True)
@@ -36,6 +43,22 @@ class Place:
 
 
 @dataclass(frozen=True)
+class Source:
+    """A public page that supports one or more facts of an answer, and when someone last checked it."""
+
+    url: str
+    supports: str
+    scope: str
+    checked: date
+    town: str = ""
+
+    @property
+    def from_another_town(self) -> bool:
+        """A page about another municipality: fine for a Flemish or federal rule, weak for a Mechelen fact."""
+        return bool(self.town) and self.town.casefold() != "mechelen"
+
+
+@dataclass(frozen=True)
 class AnswerText:
     title: str
     body: str
@@ -45,7 +68,7 @@ class AnswerText:
 class Answer:
     intent: str
     owner: str
-    source: str
+    sources: tuple[Source, ...]
     reviewed: date
     review_by: date
     texts: dict[str, AnswerText]
@@ -70,6 +93,9 @@ class Content:
     flows: dict[str, Flow] = field(default_factory=dict)
     office_hours: OfficeHours | None = None
     staff: dict[str, str] = field(default_factory=dict)
+    # Texts that change with a number: language → key → CLDR plural category → text with {count}.
+    plurals: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
+    staff_plurals: dict[str, dict[str, str]] = field(default_factory=dict)
     phrases: dict[str, dict[str, str]] = field(default_factory=dict)
     urgent: UrgentContent = field(default_factory=UrgentContent)
 
@@ -82,6 +108,13 @@ class Content:
         """A sentence for caseworkers in the staff group."""
         template = self.staff[key]
         return template.format(**fields) if fields else template
+
+    def count(self, language: str, key: str, number: int, /) -> str:
+        """A number with its word in the right plural form, e.g. "30 днів" or "21 день"."""
+        return plurals.choose(language, self.plurals[language][key], number)
+
+    def staff_count(self, key: str, number: int, /) -> str:
+        return plurals.choose(STAFF_LANGUAGE, self.staff_plurals[key], number)
 
     def flow_starting_on(self, intent: str) -> Flow | None:
         return next((flow for flow in self.flows.values() if intent in flow.starts_on), None)

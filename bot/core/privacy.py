@@ -13,14 +13,21 @@ class Privacy:
     def __init__(self, rights: DataRights, cases: Cases, retention_days: int) -> None:
         self.rights = rights
         self.cases = cases
-        self.days = str(retention_days)
+        self.days = retention_days
 
     def notice(self, replies: Replies, language: str) -> Reply:
         more = Button(replies.text(language, "privacy_more"), payloads.encode(payloads.PRIVACY, "full"))
-        return replies.say_key(language, "privacy_notice", ((more,),), days=self.days)
+        return replies.say_key(
+            language, "privacy_notice", ((more,),), days=replies.count(language, "days", self.days)
+        )
 
     def full_text(self, replies: Replies, language: str) -> Reply:
-        return replies.say_key(language, "privacy_full", (replies.menu_button(language),), days=self.days)
+        return replies.say_key(
+            language,
+            "privacy_full",
+            (replies.menu_button(language),),
+            days=replies.count(language, "days", self.days),
+        )
 
     def my_data(self, replies: Replies, resident_id: int, language: str) -> Turn:
         document = (f"welkom-{resident_id}.json", self.rights.export(resident_id))

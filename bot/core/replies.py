@@ -21,6 +21,9 @@ class Replies:
     def text(self, language: str, key: str, /, **fields: str) -> str:
         return self.content.text(language, key, **fields)
 
+    def count(self, language: str, key: str, number: int) -> str:
+        return self.content.count(language, key, number)
+
     def say(self, language: str, text: str, buttons: Keyboard = (), title: str = "") -> Reply:
         if self.content.is_rtl(language):
             text, title = right_to_left(text), right_to_left(title) if title else title

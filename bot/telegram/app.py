@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-from datetime import time
+from datetime import datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -21,6 +21,7 @@ from telegram.ext import (
 )
 
 from bot.content import Content
+from bot.content.review import review_message
 from bot.privacy import DataRights
 from bot.services import Services, open_services
 from bot.settings import Settings
@@ -40,6 +41,9 @@ TELEGRAM_RETRIES_AFTER_429 = 10
 TELEGRAM_CONNECTIONS = 256
 RETENTION_TIME = time(3, 30, tzinfo=ZoneInfo("Europe/Brussels"))
 CHECKPOINT_SECONDS = 10
+CONTENT_REVIEW_TIME = time(9, 0, tzinfo=ZoneInfo("Europe/Brussels"))
+CONTENT_REVIEW_JOB = "content_review"
+TELEGRAM_MESSAGE_LIMIT = 4096
 PRIVATE_MESSAGE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
 
 WelkomApplication = Application[Any, WelkomContext, Any, Any, Any, Any]
@@ -62,6 +66,9 @@ def build_application(settings: Settings) -> WelkomApplication:
         )
         if settings.staff_chat_id:
             application.job_queue.run_repeating(staff.remind_waiting_cases, interval=60, first=60)
+            application.job_queue.run_monthly(
+                post_content_review, when=CONTENT_REVIEW_TIME, day=1, name=CONTENT_REVIEW_JOB
+            )
         application.job_queue.run_daily(apply_retention, time=RETENTION_TIME)
         services.storage.hand_checkpoints_over()
         application.job_queue.run_repeating(
@@ -150,6 +157,27 @@ async def reload_content(context: WelkomContext) -> None:
     if result.status == "refused" and context.staff_chat_id:
         lines = [context.desk.staff("content_refused"), *map(str, result.errors[:MAX_REPORTED_ERRORS])]
         await context.bot.send_message(context.staff_chat_id, "\n".join(lines))
+
+
+async def post_content_review(context: WelkomContext) -> None:
+    """On the first of each month: what staff should review in the content, posted to the staff group."""
+    if not context.staff_chat_id:
+        return
+    today = datetime.now(ZoneInfo("Europe/Brussels")).date()
+    message = review_message(context.services.conversation.content, today)
+    for part in split_message(message):
+        await context.bot.send_message(context.staff_chat_id, part)
+
+
+def split_message(text: str, limit: int = TELEGRAM_MESSAGE_LIMIT) -> list[str]:
+    """Whole lines per message, each message within Telegram's length limit."""
+    parts: list[str] = []
+    for line in text.splitlines():
+        if parts and len(parts[-1]) + 1 + len(line) <= limit:
+            parts[-1] += "\n" + line
+        else:
+            parts.append(line[:limit])
+    return parts
 
 
 async def on_error(update: object, context: WelkomContext) -> None:
