@@ -1,4 +1,4 @@
-"""Command line: `python -m bot run | chat | ask | content check | nlu train`."""
+"""Command line: `python -m bot run | chat | ask | content check | nlu train | insights`."""
 
 from __future__ import annotations
 
@@ -33,6 +33,12 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     flows = commands.add_parser("flows", help="the guided flows")
     flows.add_argument("action", choices=["diagram"])
     flows.add_argument("--out", default="docs/flows", help="folder for one Mermaid diagram per flow")
+    insights = commands.add_parser(
+        "insights", help="the staff insights page (read-only; password hash in INSIGHTS_PASSWORD_HASH)"
+    )
+    insights.add_argument(
+        "--hash-password", action="store_true", help="ask for a password and print its INSIGHTS_PASSWORD_HASH"
+    )
     nlu = commands.add_parser("nlu", help="the Rasa NLU model and server")
     nlu.add_argument("action", choices=["train", "serve", "report"])
     return parser.parse_args(argv)
@@ -55,6 +61,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_nlu(settings, arguments.action)
     if arguments.command == "caseworker":
         return run_caseworker_console(settings)
+    if arguments.command == "insights":
+        return run_insights(settings, arguments.hash_password)
     if arguments.command == "report":
         return report_unanswered(settings, Path(arguments.out))
     if arguments.command == "flows":
@@ -118,6 +126,26 @@ def run_caseworker_console(settings: Settings) -> int:
     finally:
         asyncio.run(services.close())
     return 0
+
+
+def run_insights(settings: Settings, hash_password: bool) -> int:
+    from bot.insights.site import password_hash, serve
+
+    if hash_password:
+        import getpass
+
+        print(f"INSIGHTS_PASSWORD_HASH={password_hash(getpass.getpass('Password for staff: '))}")
+        return 0
+    if not settings.insights_password_hash:
+        print(
+            "INSIGHTS_PASSWORD_HASH is not set (see .env.example); make one with "
+            "`python -m bot insights --hash-password`.",
+            file=sys.stderr,
+        )
+        return 2
+    address = f"http://{settings.insights_host}:{settings.insights_port}"
+    print(f"insights for staff at {address}/-/login (user: staff)")
+    return serve(settings)
 
 
 def report_unanswered(settings: Settings, out: Path) -> int:

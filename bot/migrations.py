@@ -91,3 +91,15 @@ def remember_privacy_notice(db: Database) -> None:
 @migrations()
 def remember_processed_updates(db: Database) -> None:
     db.table("processed_updates").create({"update_id": int, "seen_at": str}, pk="update_id")
+
+
+@migrations()
+def remember_urgent_category(db: Database) -> None:
+    if "urgent_category" not in db.table("conversation_log").columns_dict:
+        db.table("conversation_log").add_column("urgent_category", str)
+
+
+@migrations()
+def remember_when_cases_are_claimed(db: Database) -> None:
+    if "claimed_at" not in db.table("cases").columns_dict:
+        db.table("cases").add_column("claimed_at", str)
