@@ -123,10 +123,17 @@ def _titled(display: dict[str, Any], texts: InsightsTexts) -> dict[str, Any]:
 
 
 def _table_query(query: str, texts: InsightsTexts) -> str:
-    """Table columns renamed to their Dutch names, since a table chart shows column names as headers."""
+    """Columns renamed to their Dutch names (a table chart shows column names as headers), and one blank
+    row when the table is empty, since the dashboards plugin draws a table only from a first row."""
     columns = query.split("SELECT ", 1)[1].split(" FROM ", 1)[0].split(", ")
+    rest = query.split(" FROM ", 1)[1]
+    table = rest.split()[0]
     renamed = ", ".join(f'{column} AS "{texts.fields[column]}"' for column in columns)
-    return f"SELECT {renamed} FROM {query.split(' FROM ', 1)[1]}"
+    blank = ", ".join("''" for _ in columns)
+    return (
+        f"SELECT * FROM (SELECT {renamed} FROM {rest}) "
+        f"UNION ALL SELECT {blank} WHERE NOT EXISTS (SELECT 1 FROM {table})"
+    )
 
 
 def dashboards_config(texts: InsightsTexts, empty: bool) -> dict[str, Any]:
