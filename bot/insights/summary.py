@@ -160,7 +160,7 @@ def _case_summaries(
     cases = _rows(bot, f"SELECT opened_at, {claimed} AS claimed_at, closed_at, rating FROM cases")
     groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     for case in cases:
-        opened = datetime.fromisoformat(case["opened_at"])
+        opened = _moment(case["opened_at"])
         inside = office_hours is not None and office_hours.is_open(opened)
         groups[(week_of(opened), texts.office_hours["inside" if inside else "outside"])].append(case)
     summaries = []
@@ -182,9 +182,14 @@ def _case_summaries(
     return summaries
 
 
+def _moment(text: str) -> datetime:
+    """A stored timestamp; the bot writes UTC with its offset, older or hand-made rows may lack it."""
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def _hours(case: dict[str, Any], until: str) -> float:
-    opened = datetime.fromisoformat(case["opened_at"])
-    return (datetime.fromisoformat(case[until]) - opened).total_seconds() / 3600
+    return (_moment(case[until]) - _moment(case["opened_at"])).total_seconds() / 3600
 
 
 def build_summary(
