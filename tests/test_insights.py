@@ -275,3 +275,14 @@ def test_insights_refuses_to_start_without_a_password_hash(tmp_path: Path) -> No
     )
     assert finished.returncode == 2
     assert "INSIGHTS_PASSWORD_HASH" in finished.stderr
+
+
+def test_content_check_names_a_chart_without_dutch_text(tmp_path: Path) -> None:
+    from bot.content.check import insights_problems
+
+    assert insights_problems(PROJECT_ROOT / "content") == []
+    text = (PROJECT_ROOT / "content" / "insights.yaml").read_text(encoding="utf-8")
+    without_urgent = text.replace("      urgent:\n", "      dringend:\n")
+    (tmp_path / "insights.yaml").write_text(without_urgent, encoding="utf-8")
+    problems = [str(problem) for problem in insights_problems(tmp_path)]
+    assert problems == [f"{tmp_path / 'insights.yaml'}: error: chart `dringend.urgent` has no Dutch text"]

@@ -172,3 +172,20 @@ def site_metadata(texts: InsightsTexts, password_hash: str, empty: bool) -> dict
             "datasette-dashboards": dashboards_config(texts, empty),
         },
     }
+
+
+def missing_texts(texts: InsightsTexts) -> list[str]:
+    """What content/insights.yaml lacks for the dashboards above (for `content check`)."""
+    missing = []
+    for slug, charts in CHARTS.items():
+        board = texts.dashboards.get(slug)
+        if board is None:
+            missing.append(f"dashboard `{slug}`")
+            continue
+        missing += [f"chart `{slug}.{key}`" for key in charts if key not in board.charts]
+        for spec in charts.values():
+            used = [encoded["field"] for encoded in (spec.display or {}).get("encoding", {}).values()]
+            if spec.library == "table":
+                used = spec.query.split("SELECT ", 1)[1].split(" FROM ", 1)[0].split(", ")
+            missing += [f"field `{field}`" for field in used if field not in texts.fields]
+    return missing
