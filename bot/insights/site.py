@@ -14,7 +14,7 @@ from datasette.database import Database as DatasetteDatabase
 
 from bot.content.loader import load_content
 from bot.insights.dashboards import SUMMARY_DATABASE, dashboards_config, site_metadata
-from bot.insights.summary import build_summary
+from bot.insights.summary import build_summary, summarised_turns
 from bot.insights.texts import load_insights_texts
 from bot.settings import Settings
 
@@ -52,8 +52,10 @@ class InsightsSite:
         datasette.add_database(summary, name=SUMMARY_DATABASE)
         return datasette
 
-    def keep_fresh(self, stop: threading.Event) -> None:
-        while not stop.wait(self.settings.insights_refresh_minutes * 60):
+    def keep_fresh(self, stop: threading.Event, now: bool) -> None:
+        """Rebuild the summary (first at once when `now`), then every INSIGHTS_REFRESH_MINUTES."""
+        while now or not stop.wait(self.settings.insights_refresh_minutes * 60):
+            now = False
             try:
                 self.refresh()
             except Exception:
@@ -64,10 +66,18 @@ def serve(settings: Settings) -> int:
     if not settings.insights_password_hash:
         return 2
     site = InsightsSite(settings)
-    site.refresh()
+    # A summary from an earlier run is shown at once while the new one is built (on a million log
+    # rows that takes several seconds); the very first start builds it before serving.
+    previous = summarised_turns(settings.insights_summary_path)
+    if previous is None:
+        site.refresh()
+    else:
+        site.metadata["plugins"]["datasette-dashboards"].update(dashboards_config(site.texts, previous == 0))
     datasette = site.datasette()
     stop = threading.Event()
-    threading.Thread(target=site.keep_fresh, args=(stop,), daemon=True, name="insights-refresh").start()
+    threading.Thread(
+        target=site.keep_fresh, args=(stop, previous is not None), daemon=True, name="insights-refresh"
+    ).start()
 
     async def run() -> None:
         await datasette.invoke_startup()
