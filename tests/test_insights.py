@@ -217,6 +217,7 @@ def test_the_json_api_and_sql_reach_only_the_summary(filled_page: InsightsPage, 
     tab = log_in(browser, filled_page.url, PASSWORD)
     request = tab.context.request  # type: ignore[attr-defined]
     everything = ""
+    assert "pbkdf2" not in request.get(f"{filled_page.url}/-/metadata.json").text()
     databases = request.get(f"{filled_page.url}/-/databases.json").json()
     assert {database["name"] for database in databases} <= {"inzichten", "_memory"}
     for table in ("questions_per_week", "unanswered_questions", "cases_per_week", "urgent_per_week"):

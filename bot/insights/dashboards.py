@@ -159,8 +159,14 @@ def dashboards_config(texts: InsightsTexts, empty: bool) -> dict[str, Any]:
     return config
 
 
-def site_metadata(texts: InsightsTexts, password_hash: str, empty: bool) -> dict[str, Any]:
-    """Datasette metadata: everything needs the staff login; SQL runs only on the summary file."""
+PASSWORD_HASH_VARIABLE = "INSIGHTS_PASSWORD_HASH"
+
+
+def site_metadata(texts: InsightsTexts, empty: bool) -> dict[str, Any]:
+    """Datasette metadata: everything needs the staff login; SQL runs only on the summary file.
+
+    The password hash is named, not copied: Datasette shows its metadata at /-/metadata.json and reads
+    `$env` values only when the plugin asks for its configuration."""
     staff = {"id": STAFF_ACTOR}
     return {
         "title": "Welkom",
@@ -168,7 +174,7 @@ def site_metadata(texts: InsightsTexts, password_hash: str, empty: bool) -> dict
         "allow_sql": False,
         "databases": {SUMMARY_DATABASE: {"allow": staff, "allow_sql": staff}},
         "plugins": {
-            "datasette-auth-passwords": {f"{STAFF_ACTOR}_password_hash": password_hash},
+            "datasette-auth-passwords": {f"{STAFF_ACTOR}_password_hash": {"$env": PASSWORD_HASH_VARIABLE}},
             "datasette-dashboards": dashboards_config(texts, empty),
         },
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import threading
 from typing import Any
 
@@ -13,7 +14,12 @@ from datasette.app import Datasette
 from datasette.database import Database as DatasetteDatabase
 
 from bot.content.loader import load_content
-from bot.insights.dashboards import SUMMARY_DATABASE, dashboards_config, site_metadata
+from bot.insights.dashboards import (
+    PASSWORD_HASH_VARIABLE,
+    SUMMARY_DATABASE,
+    dashboards_config,
+    site_metadata,
+)
 from bot.insights.summary import build_summary, summarised_turns
 from bot.insights.texts import load_insights_texts
 from bot.settings import Settings
@@ -35,7 +41,7 @@ class InsightsSite:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.texts = load_insights_texts(settings.content_dir)
-        self.metadata: dict[str, Any] = site_metadata(self.texts, settings.insights_password_hash, empty=True)
+        self.metadata: dict[str, Any] = site_metadata(self.texts, empty=True)
 
     def refresh(self) -> int:
         content = load_content(self.settings.content_dir, self.settings.flows_dir)
@@ -65,6 +71,8 @@ class InsightsSite:
 def serve(settings: Settings) -> int:
     if not settings.insights_password_hash:
         return 2
+    # The hash may come from .env rather than the environment; the login plugin reads it from the latter.
+    os.environ[PASSWORD_HASH_VARIABLE] = settings.insights_password_hash
     site = InsightsSite(settings)
     # A summary from an earlier run is shown at once while the new one is built (on a million log
     # rows that takes several seconds); the very first start builds it before serving.
