@@ -293,3 +293,18 @@ def test_content_check_names_a_chart_without_dutch_text(tmp_path: Path) -> None:
     (tmp_path / "insights.yaml").write_text(without_urgent, encoding="utf-8")
     problems = [str(problem) for problem in insights_problems(tmp_path)]
     assert problems == [f"{tmp_path / 'insights.yaml'}: error: chart `dringend.urgent` has no Dutch text"]
+
+
+def test_a_claim_records_when_the_case_was_first_claimed(tmp_path: Path) -> None:
+    storage = Storage(tmp_path / "welkom.db")
+    cases = Cases(storage)
+    storage.touch_resident(RESIDENT_IDS[0])
+    case = cases.open(RESIDENT_IDS[0], "nl", urgent=False, reason="asked", intents=["housing"])
+    assert cases.claim(case.id, CASEWORKER_ID, CASEWORKER_NAME)
+    first = storage.db.execute("SELECT claimed_at FROM cases WHERE id = ?", [case.id]).fetchone()[0]
+    storage.db.execute("UPDATE cases SET claimed_at = '2026-01-05T09:00:00+00:00' WHERE id = ?", [case.id])
+    assert cases.claim(case.id, CASEWORKER_ID, CASEWORKER_NAME)
+    again = storage.db.execute("SELECT claimed_at FROM cases WHERE id = ?", [case.id]).fetchone()[0]
+    storage.close()
+    assert datetime.fromisoformat(first).tzinfo is not None
+    assert again == "2026-01-05T09:00:00+00:00"
