@@ -144,7 +144,7 @@ def run_insights(settings: Settings, hash_password: bool) -> int:
         )
         return 2
     address = f"http://{settings.insights_host}:{settings.insights_port}"
-    print(f"insights for staff at {address}/-/login (user: staff)")
+    print(f"insights for staff: log in at {address}/-/login (user: staff), then {address}/-/dashboards")
     return serve(settings)
 
 
