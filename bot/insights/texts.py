@@ -37,7 +37,10 @@ class InsightsTexts:
 
 def load_insights_texts(content_dir: Path) -> InsightsTexts:
     path = content_dir / "insights.yaml"
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise InsightsTextError(f"{path}: {error}") from error
     try:
         dashboards = {
             slug: DashboardText(
