@@ -308,3 +308,35 @@ def test_a_claim_records_when_the_case_was_first_claimed(tmp_path: Path) -> None
     storage.close()
     assert datetime.fromisoformat(first).tzinfo is not None
     assert again == "2026-01-05T09:00:00+00:00"
+
+
+def test_the_summary_reads_without_writing_or_blocking_and_follows_forgetting(tmp_path: Path) -> None:
+    import sqlite3
+
+    from bot.insights.summary import build_summary, open_read_only
+    from bot.insights.texts import load_insights_texts
+    from bot.privacy import DataRights
+
+    database, summary = tmp_path / "welkom.db", tmp_path / "inzichten.db"
+    prepare_database(database)
+    settings = Settings(_env_file=None)
+    content = load_content(settings.content_dir, settings.flows_dir)
+    texts = load_insights_texts(settings.content_dir)
+    read_only = open_read_only(database)
+    assert read_only is not None
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        read_only.execute("DELETE FROM residents")
+    read_only.close()
+
+    bot = Storage(database)
+    with bot.write():  # the bot in the middle of a write: the page's rebuild neither waits nor fails
+        bot.db.execute("UPDATE residents SET language = 'nl'")
+        assert build_summary(database, summary, content, texts) == 48
+    unanswered = "SELECT text FROM unanswered_questions"
+    assert "كيف أجد طبيب" in {row[0] for row in sqlite3.connect(summary).execute(unanswered)}
+
+    for resident in RESIDENT_IDS:
+        DataRights(bot).forget(resident)
+    bot.close()
+    build_summary(database, summary, content, texts)
+    assert list(sqlite3.connect(summary).execute(unanswered)) == []
