@@ -4,12 +4,13 @@ VENV := .venv
 RASA_VENV := .venv-rasa
 BOT := $(VENV)/bin/python -m bot
 
-.PHONY: chat test run train rasa check lint lock install docker-compose nlu-report unanswered caseworker flows-diagram safety-report
+.PHONY: chat test run train rasa check lint lock install docker-compose chromium nlu-report unanswered caseworker \
+	flows-diagram insights safety-report
 
 chat: install ## install everything, train the NLU if needed, chat in this terminal
 	$(BOT) chat
 
-test: install docker-compose ## install what is missing and run the whole suite
+test: install docker-compose chromium ## install what is missing and run the whole suite
 	$(BOT) content check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -30,6 +31,9 @@ safety-report: install ## the urgent check on nlu_data/safety/: recall and false
 
 unanswered: install ## the questions the bot could not answer, for staff: reports/unanswered.csv
 	$(BOT) report unanswered
+
+insights: install ## the staff insights page on http://127.0.0.1:8001 (read-only; set INSIGHTS_PASSWORD_HASH)
+	$(BOT) insights
 
 caseworker: install ## a caseworker console next to `make chat` (same database): queue, claim, reply, close
 	$(BOT) caseworker
@@ -73,6 +77,10 @@ lock: $(VENV)/.installed ## rewrite requirements/*.lock from requirements/*.in, 
 # docker-compose validates docker-compose.yml in the tests; no Docker engine is needed for that.
 docker-compose:
 	@command -v docker-compose >/dev/null || { apt-get update -qq && apt-get install -y -qq docker-compose >/dev/null; }
+
+# The insights page is tested in Debian's own Chromium (driven by Playwright); nothing downloads a browser.
+chromium:
+	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
 
 .PHONY: bench bench-smoke
 

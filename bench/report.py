@@ -146,6 +146,18 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
                 ok,
             )
         )
+    insights = results.get("insights") or {}
+    if "pages" in insights:
+        checks.append(
+            _check(
+                f"insights: every dashboard < 1 s on {insights['rows']:,} log rows",
+                f"slowest {_fmt(insights['slowest_page_ms'], ' ms')} (summary rebuild "
+                f"{_fmt(insights['summary_rebuild_seconds'], ' s')})",
+                insights["pass"],
+            )
+        )
+    else:
+        checks.append(_check("insights: every dashboard < 1 s", "not measured", None))
     return checks
 
 
@@ -174,7 +186,9 @@ def write(results: dict[str, Any], results_dir: Path, docs_dir: Path) -> None:
 
 def load(results_dir: Path) -> dict[str, Any]:
     """The results of the last run, as written to `results_dir`."""
-    parts = ("machine", "nlu", "safety", "end_to_end", "growth", "telegram_limits", "rasa_stack", "profile")
+    parts = (
+        "machine", "nlu", "safety", "end_to_end", "growth", "telegram_limits", "rasa_stack", "profile", "insights"
+    )
     found = {}
     for part in parts:
         path = results_dir / f"{part}.json"

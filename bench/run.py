@@ -21,6 +21,7 @@ import httpx
 from bench import machine, nlu, report
 from bench.end_to_end import run_bot_load
 from bench.growth import run_growth
+from bench.insights import run_insights
 from bench.procs import MeasuredRasaServer, free_port, memory_mb, pid_listening_on
 from bench.rasa_stack import run_stack
 from bench.safety import run_safety
@@ -31,7 +32,7 @@ from bot.nlu.evaluation import Example, held_out_examples
 from bot.nlu.rasa_server import ensure_model
 from bot.settings import Settings
 
-PARTS = ("nlu", "safety", "end_to_end", "growth", "telegram_limits", "rasa_stack", "profile")
+PARTS = ("nlu", "safety", "end_to_end", "growth", "telegram_limits", "rasa_stack", "profile", "insights")
 # A machine stall longer than this (every process held up, see StallWatch) decides a run's p99 on its
 # own; such a run of the end-to-end part is made once more.
 STALL_LIMIT_MS = 100.0
@@ -53,6 +54,7 @@ class Sizes:
     rasa_stack: bool = True
     profile_residents: int = 60
     relay_cases: int = 6
+    insights_rows: int = 1_000_000
 
 
 FULL = Sizes()
@@ -67,6 +69,7 @@ SMOKE = Sizes(
     rasa_stack=False,
     profile_residents=0,
     relay_cases=1,
+    insights_rows=1_000,
 )
 
 
@@ -233,6 +236,10 @@ class Bench:
             )
         else:
             self.save("rasa_stack", {"skipped": True, "reason": "smoke run"}, time.perf_counter())
+        await self.part(
+            "insights",
+            lambda: asyncio.to_thread(run_insights, sizes.insights_rows, examples, self.workdir / "insights"),
+        )
         info["load_average_at_end"] = [round(load, 2) for load in os.getloadavg()]
         self.save("machine", info, time.perf_counter())
         return self.results

@@ -1,4 +1,5 @@
-"""Command line: `python -m bot run | chat | ask | content check | content review | nlu train`."""
+"""Command line: `python -m bot run | chat | ask | content check | content review | nlu train | safety report |
+insights`."""
 
 from __future__ import annotations
 
@@ -39,6 +40,12 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     safety.add_argument("action", choices=["report"])
     safety.add_argument("--signals-only", action="store_true", help="without the NLU (as when Rasa is down)")
     safety.add_argument("--set", help="a folder of <language>.yml to measure (default nlu_data/safety)")
+    insights = commands.add_parser(
+        "insights", help="the staff insights page (read-only; password hash in INSIGHTS_PASSWORD_HASH)"
+    )
+    insights.add_argument(
+        "--hash-password", action="store_true", help="ask for a password and print its INSIGHTS_PASSWORD_HASH"
+    )
     nlu = commands.add_parser("nlu", help="the Rasa NLU model and server")
     nlu.add_argument("action", choices=["train", "serve", "report"])
     return parser.parse_args(argv)
@@ -65,6 +72,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_nlu(settings, arguments.action)
     if arguments.command == "caseworker":
         return run_caseworker_console(settings)
+    if arguments.command == "insights":
+        return run_insights(settings, arguments.hash_password)
     if arguments.command == "report":
         return report_unanswered(settings, Path(arguments.out))
     if arguments.command == "flows":
@@ -162,6 +171,26 @@ def run_caseworker_console(settings: Settings) -> int:
     finally:
         asyncio.run(services.close())
     return 0
+
+
+def run_insights(settings: Settings, hash_password: bool) -> int:
+    from bot.insights.site import password_hash, serve
+
+    if hash_password:
+        import getpass
+
+        print(f"INSIGHTS_PASSWORD_HASH={password_hash(getpass.getpass('Password for staff: '))}")
+        return 0
+    if not settings.insights_password_hash:
+        print(
+            "INSIGHTS_PASSWORD_HASH is not set (see .env.example); make one with "
+            "`python -m bot insights --hash-password`.",
+            file=sys.stderr,
+        )
+        return 2
+    address = f"http://{settings.insights_host}:{settings.insights_port}"
+    print(f"insights for staff: log in at {address}/-/login (user: staff), then {address}/-/dashboards")
+    return serve(settings)
 
 
 def report_unanswered(settings: Settings, out: Path) -> int:

@@ -133,9 +133,9 @@ class Cases:
         """True when this caseworker now holds the case (it was free, or already theirs)."""
         with self.storage.write():
             cursor = self.db.execute(
-                "UPDATE cases SET claimed_by = ?, claimed_by_name = ? "
+                "UPDATE cases SET claimed_by = ?, claimed_by_name = ?, claimed_at = COALESCE(claimed_at, ?) "
                 "WHERE id = ? AND status = 'open' AND (claimed_by IS NULL OR claimed_by = ?)",
-                [caseworker_id, name, case_id, caseworker_id],
+                [caseworker_id, name, _now().isoformat(timespec="seconds"), case_id, caseworker_id],
             )
         return cursor.rowcount == 1
 

@@ -107,3 +107,8 @@ def relay_outbox(db: Database) -> None:
     db.table("case_messages").add_column("failed_at", str)
     db.table("case_messages").add_column("failure", str)
     db.table("case_messages").create_index(["delivered"])
+
+
+@migrations()
+def remember_when_cases_are_claimed(db: Database) -> None:
+    db.table("cases").add_column("claimed_at", str)

@@ -7,6 +7,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TextIO
 
+from sqlite_utils import Database
+
 from bot.storage import Storage
 
 UNANSWERED_OUTCOMES = ("not_understood", "suggested", "out_of_scope", "nlu_unavailable")
@@ -23,8 +25,13 @@ class UnansweredQuestion:
 
 def unanswered(storage: Storage) -> list[UnansweredQuestion]:
     """Messages the bot could not answer or that got 👎, grouped by language, closest intent and text."""
+    return unanswered_in(storage.db)
+
+
+def unanswered_in(db: Database) -> list[UnansweredQuestion]:
+    """`unanswered` over any connection to the bot's database, a read-only one included."""
     placeholders = ", ".join("?" for _ in UNANSWERED_OUTCOMES)
-    rows = storage.db.query(
+    rows = db.query(
         f"""
         SELECT log.language, COALESCE(log.intent, '') AS closest_intent,
                CASE WHEN feedback.value = 'down' THEN 'thumbs_down' ELSE log.outcome END AS reason,

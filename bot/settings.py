@@ -51,6 +51,12 @@ class Settings(BaseSettings):
     case_reminder_minutes: int = 30
     log_level: str = "INFO"
 
+    insights_host: str = "127.0.0.1"
+    insights_port: int = 8001
+    insights_password_hash: str = ""
+    insights_summary_path: Path = PROJECT_ROOT / "data" / "inzichten.db"
+    insights_refresh_minutes: float = 5.0
+
     @property
     def rasa_autostart(self) -> bool:
         """The assistant starts its own Rasa server unless RASA_URL points at one."""

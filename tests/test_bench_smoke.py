@@ -15,6 +15,7 @@ import pytest
 
 from bench.run import unstalled
 from bench.stats import latency_summary, max_in_window, per_second, percentile
+from bot.insights.dashboards import CHARTS
 from bot.settings import PROJECT_ROOT
 
 LATENCY_KEYS = {"count", "mean_ms", "p50_ms", "p95_ms", "p99_ms", "max_ms"}
@@ -85,6 +86,10 @@ def test_smoke_run_writes_well_formed_results(rasa_url: str, tmp_path: Path) -> 
     burst = load("telegram_limits")
     assert burst["delivered"] == burst["residents"] and burst["lost"] == burst["duplicates"] == 0
     assert {"too_many_requests", "max_per_1s_window", "total_seconds", "minimum_seconds"} <= set(burst)
+
+    insights = load("insights")
+    assert insights["rows"] == 1_000 and set(insights["pages"]) == set(CHARTS)
+    assert all(page["max_ms"] > 0 for page in insights["pages"].values())
 
     assert load("rasa_stack")["skipped"] is True
     assert {"nproc", "memory_gb", "python", "date"} <= set(load("machine"))

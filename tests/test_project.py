@@ -34,7 +34,11 @@ def test_docker_compose_file_is_valid() -> None:
     result = subprocess.run(
         ["docker-compose", "config", "-q"],
         cwd=PROJECT_ROOT,
-        env={"TELEGRAM_BOT_TOKEN": "123:abc", "PATH": "/usr/bin:/bin:/usr/local/bin"},
+        env={
+            "TELEGRAM_BOT_TOKEN": "123:abc",
+            "INSIGHTS_PASSWORD_HASH": "pbkdf2_sha256$480000$salt$hash",
+            "PATH": "/usr/bin:/bin:/usr/local/bin",
+        },
         capture_output=True,
         text=True,
         check=False,
@@ -53,3 +57,14 @@ def test_docker_compose_wires_the_bot_to_the_official_rasa_image() -> None:
     assert any(volume.startswith("welkom-data:") for volume in bot["volumes"])
     assert "welkom-data" in compose["volumes"]
     assert bot["environment"]["TELEGRAM_BOT_TOKEN"].startswith("${TELEGRAM_BOT_TOKEN")
+
+
+def test_docker_compose_serves_the_insights_page_read_only_on_the_bot_s_volume() -> None:
+    compose = yaml.safe_load((PROJECT_ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
+    insights = compose["services"]["insights"]
+    assert insights["command"] == ["python", "-m", "bot", "insights"]
+    assert insights["volumes"] == ["welkom-data:/data:ro"]
+    assert insights["environment"]["DATABASE_PATH"] == "/data/welkom.db"
+    assert not insights["environment"]["INSIGHTS_SUMMARY_PATH"].startswith("/data/")
+    assert all(port.startswith("127.0.0.1:") for port in insights["ports"])
+    assert insights["environment"]["INSIGHTS_PASSWORD_HASH"].startswith("${INSIGHTS_PASSWORD_HASH:?")

@@ -36,6 +36,19 @@ def nlu_examples(data_dir: Path, problems: list[Problem]) -> Counter[tuple[str, 
     return counts
 
 
+def insights_problems(content_dir: Path) -> list[Problem]:
+    """content/insights.yaml holds a title, an explanation and axis names for every dashboard and chart."""
+    from bot.insights.dashboards import missing_texts
+    from bot.insights.texts import InsightsTextError, load_insights_texts
+
+    path = str(content_dir / "insights.yaml")
+    try:
+        texts = load_insights_texts(content_dir)
+    except InsightsTextError as error:
+        return [Problem(path, str(error))]
+    return [Problem(path, f"{item} has no Dutch text") for item in missing_texts(texts)]
+
+
 def check_all(settings: Settings, out: TextIO) -> int:
     """Print every problem and the coverage table; 1 when there is an error, else 0."""
     content, problems = read_content(settings.content_dir, settings.flows_dir)
@@ -60,6 +73,7 @@ def check_all(settings: Settings, out: TextIO) -> int:
                     "warning",
                 )
             )
+    problems += insights_problems(settings.content_dir)
     for problem in problems:
         out.write(f"{problem}\n")
     out.write(
