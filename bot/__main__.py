@@ -1,5 +1,5 @@
-"""Command line: `python -m bot run | chat | ask | content check | content review | nlu train | safety report |
-insights`."""
+"""Command line: `python -m bot run | chat | ask | content check | content review | nlu train |
+safety report | insights`."""
 
 from __future__ import annotations
 

@@ -67,7 +67,11 @@ def content_due_for_review(content: Content, today: date) -> list[ReviewItem]:
     """Answers whose review date has passed or falls within the next 30 days, the most overdue first."""
     due = [
         ReviewItem(
-            key, answer.owner, answer.review_by.isoformat(), (answer.review_by - today).days, answer.source
+            key,
+            answer.owner,
+            answer.review_by.isoformat(),
+            (answer.review_by - today).days,
+            answer.sources[0].url if answer.sources else "",
         )
         for key, answer in content.answers.items()
         if answer.review_by <= today + timedelta(days=REVIEW_WITHIN_DAYS)
