@@ -106,7 +106,7 @@ CHARTS: dict[str, dict[str, ChartSpec]] = {
     },
     "inhoud": {
         "review": ChartSpec(
-            "SELECT answer, owner, review_by, days_left, source FROM content_review ORDER BY days_left",
+            "SELECT subject, file, reason FROM content_review",
             library="table",
         ),
     },

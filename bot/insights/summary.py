@@ -18,10 +18,10 @@ from sqlite_utils import Database
 
 from bot.content.model import Content
 from bot.content.office_hours import OfficeHours
+from bot.content.review import review_items
 from bot.insights.texts import InsightsTexts
 from bot.reports import unanswered_in
 
-REVIEW_WITHIN_DAYS = 30
 ANSWERED = ("answered", "consent")
 QUESTION_OUTCOMES = (*ANSWERED, "suggested", "not_understood", "out_of_scope", "nlu_unavailable")
 
@@ -46,7 +46,7 @@ SUMMARY_TABLES: dict[str, dict[str, type]] = {
         "times": int,
         "text": str,
     },
-    "content_review": {"answer": str, "owner": str, "review_by": str, "days_left": int, "source": str},
+    "content_review": {"subject": str, "file": str, "reason": str},
     "summary_state": {"built_at": str, "turns": int},
 }
 
@@ -55,28 +55,22 @@ QUESTIONS = "outcome IN ({})".format(", ".join(f"'{outcome}'" for outcome in QUE
 
 
 @dataclass(frozen=True)
-class ReviewItem:
-    answer: str
-    owner: str
-    review_by: str
-    days_left: int
-    source: str
+class ReviewRow:
+    subject: str
+    file: str
+    reason: str
 
 
-def content_due_for_review(content: Content, today: date) -> list[ReviewItem]:
-    """Answers whose review date has passed or falls within the next 30 days, the most overdue first."""
-    due = [
-        ReviewItem(
-            key,
-            answer.owner,
-            answer.review_by.isoformat(),
-            (answer.review_by - today).days,
-            answer.sources[0].url if answer.sources else "",
+def content_due_for_review(content: Content, today: date) -> list[ReviewRow]:
+    """What `content review` lists today (bot/content/review.py), one row per point, in Dutch."""
+    return [
+        ReviewRow(
+            item.subject,
+            Path(item.origin).name,
+            content.staff_text(item.kind, subject=item.subject, **item.fields),
         )
-        for key, answer in content.answers.items()
-        if answer.review_by <= today + timedelta(days=REVIEW_WITHIN_DAYS)
+        for item in review_items(content, today)
     ]
-    return sorted(due, key=lambda item: (item.days_left, item.answer))
 
 
 def open_read_only(path: Path) -> Database | None:
