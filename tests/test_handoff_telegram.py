@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -11,12 +10,12 @@ import pytest
 
 from bot.cases import Case, Cases
 from bot.content import Content
-from bot.settings import PROJECT_ROOT, Settings
+from bot.settings import Settings
 from bot.storage import Storage
 from bot.telegram.app import WelkomApplication
 from tests.auxil.caseworker import Caseworker
 from tests.auxil.resident import Resident
-from tests.auxil.running_bot import running_bot, stopped, telegram_settings
+from tests.auxil.running_bot import content_never_open, running_bot, stopped, telegram_settings
 from tests.emulator import BotApiEmulator, FakeChat
 
 pytestmark = pytest.mark.rasa
@@ -35,13 +34,7 @@ def forum(emulator: BotApiEmulator) -> FakeChat:
 
 @pytest.fixture(scope="module")
 def content_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real content, with office hours that are (practically) never open: every case waits."""
-    copy = tmp_path_factory.mktemp("content") / "content"
-    shutil.copytree(PROJECT_ROOT / "content", copy)
-    (copy / "office_hours.yaml").write_text(
-        'timezone: Europe/Brussels\nweekly:\n  sun: ["03:00-03:01"]\nclosed_on: []\n', encoding="utf-8"
-    )
-    return copy
+    return content_never_open(tmp_path_factory.mktemp("content"))
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ and down; a calm message does not; the urgent case is unmistakable in the staff 
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from bot.storage import Storage
 from bot.telegram.app import WelkomApplication
 from tests.auxil.rasa_proxy import RasaProxy
 from tests.auxil.resident import Resident
-from tests.auxil.running_bot import running_bot, telegram_settings
+from tests.auxil.running_bot import content_never_open, running_bot, telegram_settings
 from tests.emulator import BotApiEmulator, FakeChat
 
 pytestmark = pytest.mark.rasa
@@ -61,13 +60,7 @@ async def rasa(rasa_url: str) -> AsyncIterator[RasaProxy]:
 
 @pytest.fixture(scope="module")
 def content_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real content, with office hours that are (practically) never open."""
-    copy = tmp_path_factory.mktemp("content") / "content"
-    shutil.copytree(PROJECT_ROOT / "content", copy)
-    (copy / "office_hours.yaml").write_text(
-        'timezone: Europe/Brussels\nweekly:\n  sun: ["03:00-03:01"]\nclosed_on: []\n', encoding="utf-8"
-    )
-    return copy
+    return content_never_open(tmp_path_factory.mktemp("content"))
 
 
 @pytest.fixture(scope="module")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from bot.settings import Settings
+from bot.settings import PROJECT_ROOT, Settings
 from bot.telegram import build_application
 from bot.telegram.app import WelkomApplication
 from tests.emulator import BotApiEmulator
@@ -54,3 +55,13 @@ async def stopped(bot: WelkomApplication) -> AsyncIterator[None]:
     finally:
         await bot.start()
         await bot.updater.start_polling(poll_interval=0, timeout=1)
+
+
+def content_never_open(folder: Path) -> Path:
+    """A copy of the real content whose office hours are (practically) never open: every case waits."""
+    copy = folder / "content"
+    shutil.copytree(PROJECT_ROOT / "content", copy)
+    (copy / "office_hours.yaml").write_text(
+        'timezone: Europe/Brussels\nweekly:\n  sun: ["03:00-03:01"]\nclosed_on: []\n', encoding="utf-8"
+    )
+    return copy
