@@ -17,9 +17,9 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.emulator import BotApiEmulator, FakeUser, SentMessage
-from tests.emulator.errors import Fault
-from tests.emulator.state import World
+from emulator import BotApiEmulator, FakeUser, SentMessage
+from emulator.errors import Fault
+from emulator.state import World
 
 _arrival: ContextVar[float | None] = ContextVar("arrival", default=None)
 

@@ -17,7 +17,7 @@ from bench.profile import PySpy
 from bench.relays import run_relays
 from bench.scenario import Action, LoadPlan, Script, due, steady_rate
 from bench.stats import latency_summary, max_in_window, per_second
-from tests.emulator import FakeUser, SentMessage
+from emulator import FakeUser, SentMessage
 
 WARM_UP = ("hallo", "where is the city hall", "je cherche un logement")
 

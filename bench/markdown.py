@@ -135,7 +135,7 @@ def _end_to_end(e2e: dict[str, Any]) -> list[str]:
     return [
         "## 2. End to end",
         "",
-        "Simulated residents write to the Bot API emulator (`tests/emulator`) on 127.0.0.1; the bot runs as "
+        "Simulated residents write to the Bot API emulator (`emulator`) on 127.0.0.1; the bot runs as "
         "`python -m bot run` in its own process, long polling the emulator, with `RASA_URL` pointing at a "
         "timing proxy in front of the Rasa server and a fresh SQLite file. Each resident asks held-out "
         "questions in their language, presses 👍 on an answer, goes back to the menu and opens a topic. "

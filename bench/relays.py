@@ -11,7 +11,7 @@ from typing import Any
 
 from bench.procs import wait_until
 from bot.core import payloads
-from tests.emulator import BotApiEmulator, FakeChat, FakeUser
+from emulator import BotApiEmulator, FakeChat, FakeUser
 
 ASK_FOR_A_PERSON = "I want to talk to a real person please"
 CONSENT = payloads.encode(payloads.HANDOFF, "yes", "asked")

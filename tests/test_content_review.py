@@ -14,7 +14,7 @@ from bot.content.review import print_review, review_items
 from bot.settings import PROJECT_ROOT, Settings
 from bot.telegram.app import CONTENT_REVIEW_JOB
 from tests.auxil.running_bot import running_bot, telegram_settings
-from tests.emulator import BotApiEmulator
+from emulator import BotApiEmulator
 
 CONTENT = PROJECT_ROOT / "content"
 FLOWS = PROJECT_ROOT / "flows"

@@ -51,7 +51,7 @@ from telegram.request import HTTPXRequest
 
 from tests.auxil.caseworker import Caseworker
 from tests.auxil.resident import Resident
-from tests.emulator import BotApiEmulator, EmulatorTimeout, FakeChat
+from emulator import BotApiEmulator, EmulatorTimeout, FakeChat
 
 TOKEN = "123456:TEST-token"
 TOPIC_NOT_MODIFIED = "Bad Request: TOPIC_NOT_MODIFIED"

@@ -16,7 +16,7 @@ from bot.telegram.app import WelkomApplication
 from tests.auxil.rasa_proxy import RasaProxy
 from tests.auxil.resident import Resident
 from tests.auxil.running_bot import running_bot, stopped, telegram_settings
-from tests.emulator import BotApiEmulator
+from emulator import BotApiEmulator
 
 pytestmark = pytest.mark.rasa
 

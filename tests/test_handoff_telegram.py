@@ -16,7 +16,7 @@ from bot.telegram.app import WelkomApplication
 from tests.auxil.caseworker import Caseworker
 from tests.auxil.resident import Resident
 from tests.auxil.running_bot import content_never_open, running_bot, stopped, telegram_settings
-from tests.emulator import BotApiEmulator, FakeChat
+from emulator import BotApiEmulator, FakeChat
 
 pytestmark = pytest.mark.rasa
 

@@ -14,7 +14,7 @@ from bot.telegram.app import WelkomApplication
 from tests.auxil.acceptance import ACCEPTANCE
 from tests.auxil.resident import Resident
 from tests.auxil.running_bot import running_bot, telegram_settings
-from tests.emulator import BotApiEmulator
+from emulator import BotApiEmulator
 
 pytestmark = pytest.mark.rasa
 

@@ -21,7 +21,7 @@ from bot.telegram.app import WelkomApplication
 from tests.auxil.rasa_proxy import RasaProxy
 from tests.auxil.resident import Resident
 from tests.auxil.running_bot import content_never_open, running_bot, telegram_settings
-from tests.emulator import BotApiEmulator, FakeChat
+from emulator import BotApiEmulator, FakeChat
 
 pytestmark = pytest.mark.rasa
 

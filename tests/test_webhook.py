@@ -15,7 +15,7 @@ from bot.settings import Settings
 from bot.telegram import build_application
 from bot.telegram.webhook import SECRET_HEADER, serve_until_signalled
 from tests.auxil.running_bot import telegram_settings
-from tests.emulator import BotApiEmulator
+from emulator import BotApiEmulator
 
 pytestmark = pytest.mark.rasa
 

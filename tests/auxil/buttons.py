@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from tests.emulator import Button, SentMessage
+    from emulator import Button, SentMessage
 
 
 def find_button(messages: Sequence[SentMessage], label: str) -> tuple[SentMessage, Button]:

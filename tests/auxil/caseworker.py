@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from tests.auxil.buttons import find_button
 
 if TYPE_CHECKING:
-    from tests.emulator import BotApiEmulator, Button, FakeChat, FakeUser, SentMessage, Topic
+    from emulator import BotApiEmulator, Button, FakeChat, FakeUser, SentMessage, Topic
 
 
 class Caseworker:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from tests.auxil.buttons import find_button
 
 if TYPE_CHECKING:
-    from tests.emulator import BotApiEmulator, Button, FakeUser, SentMessage
+    from emulator import BotApiEmulator, Button, FakeUser, SentMessage
 
 
 class Resident:

@@ -10,7 +10,7 @@ from pathlib import Path
 from bot.settings import PROJECT_ROOT, Settings
 from bot.telegram import build_application
 from bot.telegram.app import WelkomApplication
-from tests.emulator import BotApiEmulator
+from emulator import BotApiEmulator
 
 
 def telegram_settings(base: Settings, emulator: BotApiEmulator, rasa_url: str, database: Path) -> Settings:
