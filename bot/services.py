@@ -12,7 +12,8 @@ from pathlib import Path
 from bot.cases import Cases
 from bot.content import Content, ContentError, load_content
 from bot.content.reload import ContentReloader
-from bot.core.conversation import Conversation, Thresholds
+from bot.core.answer_choice import Thresholds
+from bot.core.conversation import Conversation
 from bot.core.handoff import Handoff
 from bot.core.language import LanguageDetection
 from bot.core.privacy import Privacy

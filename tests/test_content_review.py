@@ -13,8 +13,8 @@ from bot.content.loader import load_content, read_content
 from bot.content.review import print_review, review_items
 from bot.settings import PROJECT_ROOT, Settings
 from bot.telegram.app import CONTENT_REVIEW_JOB
-from tests.auxil.running_bot import running_bot, telegram_settings
 from emulator import BotApiEmulator
+from tests.auxil.running_bot import running_bot, telegram_settings
 
 CONTENT = PROJECT_ROOT / "content"
 FLOWS = PROJECT_ROOT / "flows"

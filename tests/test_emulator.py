@@ -49,9 +49,9 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
+from emulator import BotApiEmulator, EmulatorTimeout, FakeChat
 from tests.auxil.caseworker import Caseworker
 from tests.auxil.resident import Resident
-from emulator import BotApiEmulator, EmulatorTimeout, FakeChat
 
 TOKEN = "123456:TEST-token"
 TOPIC_NOT_MODIFIED = "Bad Request: TOPIC_NOT_MODIFIED"

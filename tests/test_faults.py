@@ -13,10 +13,10 @@ from bot.content import Content
 from bot.services import open_services
 from bot.settings import PROJECT_ROOT, Settings
 from bot.telegram.app import WelkomApplication
+from emulator import BotApiEmulator
 from tests.auxil.rasa_proxy import RasaProxy
 from tests.auxil.resident import Resident
 from tests.auxil.running_bot import running_bot, stopped, telegram_settings
-from emulator import BotApiEmulator
 
 pytestmark = pytest.mark.rasa
 

@@ -10,8 +10,9 @@ import pytest
 from bot.cases import Cases
 from bot.console import execute
 from bot.content import Content
+from bot.core.answer_choice import Thresholds
 from bot.core.casedesk import CaseDesk
-from bot.core.conversation import Conversation, Thresholds
+from bot.core.conversation import Conversation
 from bot.core.messages import CaseOpened, CaseRated, ResidentLeft
 from bot.storage import Storage
 from tests.auxil.core_resident import CoreResident

@@ -13,10 +13,10 @@ from bot.content import Content
 from bot.settings import Settings
 from bot.storage import Storage
 from bot.telegram.app import WelkomApplication
+from emulator import BotApiEmulator, FakeChat
 from tests.auxil.caseworker import Caseworker
 from tests.auxil.resident import Resident
 from tests.auxil.running_bot import content_never_open, running_bot, stopped, telegram_settings
-from emulator import BotApiEmulator, FakeChat
 
 pytestmark = pytest.mark.rasa
 

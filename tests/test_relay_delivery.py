@@ -14,10 +14,10 @@ from bot.content import Content
 from bot.settings import PROJECT_ROOT, Settings
 from bot.storage import Storage
 from bot.telegram.app import WelkomApplication
+from emulator import BotApiEmulator, FakeChat
 from tests.auxil.caseworker import Caseworker
 from tests.auxil.resident import Resident
 from tests.auxil.running_bot import running_bot, stopped, telegram_settings
-from emulator import BotApiEmulator, FakeChat
 
 pytestmark = [
     pytest.mark.rasa,

@@ -11,10 +11,10 @@ from bot.content import Content
 from bot.settings import Settings
 from bot.storage import Storage
 from bot.telegram.app import WelkomApplication
+from emulator import BotApiEmulator
 from tests.auxil.acceptance import ACCEPTANCE
 from tests.auxil.resident import Resident
 from tests.auxil.running_bot import running_bot, telegram_settings
-from emulator import BotApiEmulator
 
 pytestmark = pytest.mark.rasa
 

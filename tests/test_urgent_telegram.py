@@ -18,10 +18,10 @@ from bot.safety_report import evaluate, nlu_rankings, read_safety_set
 from bot.settings import PROJECT_ROOT, Settings
 from bot.storage import Storage
 from bot.telegram.app import WelkomApplication
+from emulator import BotApiEmulator, FakeChat
 from tests.auxil.rasa_proxy import RasaProxy
 from tests.auxil.resident import Resident
 from tests.auxil.running_bot import content_never_open, running_bot, telegram_settings
-from emulator import BotApiEmulator, FakeChat
 
 pytestmark = pytest.mark.rasa
 

@@ -14,8 +14,8 @@ import pytest
 from bot.settings import Settings
 from bot.telegram import build_application
 from bot.telegram.webhook import SECRET_HEADER, serve_until_signalled
-from tests.auxil.running_bot import telegram_settings
 from emulator import BotApiEmulator
+from tests.auxil.running_bot import telegram_settings
 
 pytestmark = pytest.mark.rasa
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 
 from bot.cases import Case
 from bot.content import Content
 from bot.core import payloads
+from bot.core.answer_choice import OUT_OF_SCOPE, Shown, Thresholds, choose
 from bot.core.flood import FloodGuard, Pace
 from bot.core.handoff import URGENT_INTENTS, Handoff, now
 from bot.core.keywords import keyword_matches
@@ -25,7 +25,6 @@ from bot.storage import LoggedTurn, Resident, Storage
 
 log = logging.getLogger(__name__)
 
-OUT_OF_SCOPE = "out_of_scope"
 # The privacy notice comes with the first reply in the resident's language, not with the language picker.
 NO_NOTICE_YET = frozenset({"command:start", "relayed", "forgotten", "flood"})
 HUMAN_HANDOFF = "human_handoff"
@@ -33,15 +32,6 @@ HUMAN_HANDOFF = "human_handoff"
 NOT_AFTER_URGENT = frozenset({"emergency", OUT_OF_SCOPE, HUMAN_HANDOFF})
 # Signals of this language are checked in every message too: residents mix English words into theirs.
 MIXED_IN_LANGUAGE = "en"
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    """How sure the assistant must be before it answers, suggests, or switches language."""
-
-    answer: float
-    suggest: float
-    language_switch: float
 
 
 class Conversation:
@@ -299,18 +289,13 @@ class Conversation:
             return turn
         turn.intent, turn.confidence = understanding.intent, understanding.confidence
         answers = self.content.answers
-        candidates = [
-            score.name
-            for score in understanding.ranking
-            if score.name in answers
-            and score.name != OUT_OF_SCOPE
-            and score.confidence >= self.thresholds.suggest
-        ][:3]
-        if understanding.intent in answers and understanding.confidence >= self.thresholds.answer:
-            intent = understanding.intent
+        top = [(understanding.intent, understanding.confidence)] if understanding.intent else []
+        choice = choose(ranking or top, answers, self.thresholds, language)
+        if choice.intent is not None:
+            intent = choice.intent
             flow = self.content.flow_starting_on(intent)
             turn.answer_key = f"flow:{flow.key}:{flow.start}" if flow else intent
-            turn.outcome = "out_of_scope" if intent == OUT_OF_SCOPE else "answered"
+            turn.outcome = "out_of_scope" if choice.shown is Shown.DECLINE else "answered"
             log_id = self._log(resident, text, turn)
             if intent == HUMAN_HANDOFF and self.handoff.enabled:
                 turn.outcome = "consent"
@@ -321,10 +306,10 @@ class Conversation:
                 turn.replies = [self.replies.answer(language, answers[intent], log_id)]
             if intent in URGENT_INTENTS and self.handoff.enabled:
                 turn.replies.append(self.handoff.consent(self.replies, language, "urgent"))
-        elif candidates:
+        elif choice.suggestions:
             turn.outcome = "suggested"
             self._log(resident, text, turn)
-            turn.replies = [self.replies.suggestions(language, candidates)]
+            turn.replies = [self.replies.suggestions(language, list(choice.suggestions))]
         else:
             turn.outcome = "not_understood"
             failed_before = self._last_outcome(resident) == "not_understood"
@@ -359,7 +344,7 @@ class Conversation:
             understanding is not None
             and answer is not None
             and intent not in NOT_AFTER_URGENT
-            and understanding.confidence >= self.thresholds.answer
+            and understanding.confidence >= self.thresholds.answer_for(language)
             and self.content.flow_starting_on(answer.intent) is None
         ):
             turn.answer_key = answer.intent

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from bot.core.conversation import Conversation, Thresholds
+from bot.core.answer_choice import Thresholds
+from bot.core.conversation import Conversation
 from bot.nlu import Nlu
 
 
