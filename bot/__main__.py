@@ -161,7 +161,7 @@ async def safety_report(settings: Settings, with_nlu: bool, folder: str | None =
 
 def run_caseworker_console(settings: Settings) -> int:
     from bot.console import run_console
-    from bot.core.casedesk import CaseDesk
+    from bot.core.case_desk import CaseDesk
     from bot.services import open_services
 
     services = open_services(settings, handoff_enabled=True)
@@ -194,8 +194,8 @@ def run_insights(settings: Settings, hash_password: bool) -> int:
 
 
 def report_unanswered(settings: Settings, out: Path) -> int:
-    from bot.reports import summary, unanswered, write_csv
     from bot.storage import Storage
+    from bot.storage.reports import summary, unanswered, write_csv
 
     storage = Storage(settings.database_path)
     questions = unanswered(storage)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import shlex
 from typing import TextIO
 
-from bot.cases import Case
-from bot.core.casedesk import CaseDesk
+from bot.core.case_desk import CaseDesk
 from bot.core.handoff import now
 from bot.core.messages import Reply
+from bot.storage.cases import Case
 
 CASEWORKER_ID = 1
 CASEWORKER_NAME = "Console"

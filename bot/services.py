@@ -9,21 +9,21 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.cases import Cases
 from bot.content import Content, ContentError, load_content
 from bot.content.reload import ContentReloader
 from bot.core.answer_choice import Thresholds
 from bot.core.conversation import Conversation
 from bot.core.handoff import Handoff
 from bot.core.language import LanguageDetection
-from bot.core.privacy import Privacy
+from bot.core.resident_privacy import Privacy
 from bot.core.urgent import known_words
 from bot.nlu import RasaNlu
 from bot.nlu.evaluation import training_examples
 from bot.nlu.rasa_server import RasaServer, ensure_model, free_port, is_serving
-from bot.privacy import DataRights
 from bot.settings import Settings
 from bot.storage import Storage
+from bot.storage.cases import Cases
+from bot.storage.data_rights import DataRights
 
 log = logging.getLogger(__name__)
 

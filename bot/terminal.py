@@ -6,11 +6,11 @@ import asyncio
 import sys
 from typing import TextIO
 
-from bot.cases import Cases
 from bot.core.conversation import Conversation
 from bot.core.messages import Button, Incoming, Kind, Reply, Turn
 from bot.services import open_services
 from bot.settings import Settings
+from bot.storage.cases import Cases
 
 TERMINAL_RESIDENT_ID = 1
 

@@ -8,18 +8,18 @@ from pathlib import Path
 
 import pytest
 
-from bot.cases import Cases
 from bot.content import Content, load_content
 from bot.core.conversation import Conversation
 from bot.core.handoff import Handoff
 from bot.core.language import LanguageDetection
-from bot.core.privacy import Privacy
+from bot.core.resident_privacy import Privacy
 from bot.nlu import RasaNlu
 from bot.nlu.rasa_server import RasaServer, ensure_model
-from bot.privacy import DataRights
 from bot.services import thresholds
 from bot.settings import PROJECT_ROOT, Settings
 from bot.storage import Storage
+from bot.storage.cases import Cases
+from bot.storage.data_rights import DataRights
 
 
 def free_port() -> int:

@@ -7,14 +7,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.cases import Cases
 from bot.console import execute
 from bot.content import Content
 from bot.core.answer_choice import Thresholds
-from bot.core.casedesk import CaseDesk
+from bot.core.case_desk import CaseDesk
 from bot.core.conversation import Conversation
 from bot.core.messages import CaseOpened, CaseRated, ResidentLeft
 from bot.storage import Storage
+from bot.storage.cases import Cases
 from tests.auxil.core_resident import CoreResident
 from tests.auxil.variants import variant
 

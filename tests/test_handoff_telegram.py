@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.cases import Case, Cases
 from bot.content import Content
 from bot.settings import Settings
 from bot.storage import Storage
+from bot.storage.cases import Case, Cases
 from bot.telegram.app import WelkomApplication
 from emulator import BotApiEmulator, FakeChat
 from tests.auxil.caseworker import Caseworker

@@ -17,13 +17,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.cases import Cases
 from bot.content import load_content
 from bot.insights.dashboards import CHARTS
 from bot.insights.site import password_hash
 from bot.insights.summary import content_due_for_review
 from bot.settings import PROJECT_ROOT, Settings
 from bot.storage import LoggedTurn, Storage
+from bot.storage.cases import Cases
 from tests.conftest import free_port
 
 CHROMIUM = "/usr/bin/chromium"
@@ -316,7 +316,7 @@ def test_the_summary_reads_without_writing_or_blocking_and_follows_forgetting(tm
 
     from bot.insights.summary import build_summary, open_read_only
     from bot.insights.texts import load_insights_texts
-    from bot.privacy import DataRights
+    from bot.storage.data_rights import DataRights
 
     database, summary = tmp_path / "welkom.db", tmp_path / "inzichten.db"
     prepare_database(database)

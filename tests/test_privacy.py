@@ -7,12 +7,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.cases import Cases
 from bot.content import Content
 from bot.core.conversation import Conversation
 from bot.core.messages import ResidentForgotten
-from bot.privacy import DataRights
 from bot.storage import LoggedTurn, Storage
+from bot.storage.cases import Cases
+from bot.storage.data_rights import DataRights
 from tests.auxil.core_resident import CoreResident
 
 pytestmark = pytest.mark.rasa

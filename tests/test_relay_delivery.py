@@ -9,10 +9,10 @@ from collections.abc import AsyncIterator, Callable
 
 import pytest
 
-from bot.cases import Case, Cases
 from bot.content import Content
 from bot.settings import PROJECT_ROOT, Settings
 from bot.storage import Storage
+from bot.storage.cases import Case, Cases
 from bot.telegram.app import WelkomApplication
 from emulator import BotApiEmulator, FakeChat
 from tests.auxil.caseworker import Caseworker

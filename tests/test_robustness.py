@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from bot.content import Content
 from bot.core.conversation import Conversation
-from bot.core.flood import FloodGuard, Pace
+from bot.core.incoming_flood import FloodGuard, Pace
 from bot.core.messages import Incoming, Kind
 from bot.core.text import clean
 from bot.storage import Storage

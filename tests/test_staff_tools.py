@@ -13,9 +13,9 @@ from bot.content import Content
 from bot.content.diagram import mermaid, write_diagrams
 from bot.content.loader import read_content
 from bot.content.reload import ContentReloader
-from bot.reports import summary, unanswered, write_csv
 from bot.settings import PROJECT_ROOT
 from bot.storage import LoggedTurn, Storage
+from bot.storage.reports import summary, unanswered, write_csv
 
 CONTENT = PROJECT_ROOT / "content"
 FLOWS = PROJECT_ROOT / "flows"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from bot.migrations import migrations
 from bot.storage import LoggedTurn, Storage
+from bot.storage.migrations import migrations
 
 
 def turn(resident_id: int, text: str = "hallo", outcome: str = "answered") -> LoggedTurn:

@@ -6,10 +6,10 @@ import io
 
 import pytest
 
-from bot.cases import Cases
 from bot.content import Content
 from bot.core.conversation import Conversation
 from bot.storage import Storage
+from bot.storage.cases import Cases
 from bot.terminal import chat
 
 pytestmark = pytest.mark.rasa

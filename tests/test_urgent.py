@@ -11,22 +11,22 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.cases import Cases
 from bot.content import Content
 from bot.content.loader import read_content
-from bot.core.casedesk import CaseDesk
+from bot.core.case_desk import CaseDesk
 from bot.core.conversation import Conversation
 from bot.core.handoff import Handoff
 from bot.core.language import LanguageDetection
-from bot.core.privacy import Privacy
+from bot.core.resident_privacy import Privacy
 from bot.core.urgent import UrgentCheck, known_words, normalise, urgent_check, words
 from bot.nlu import RasaNlu
 from bot.nlu.evaluation import training_examples
-from bot.privacy import DataRights
 from bot.safety_report import CALM, evaluate, read_safety_set
 from bot.services import thresholds
 from bot.settings import PROJECT_ROOT, Settings
 from bot.storage import Storage
+from bot.storage.cases import Cases
+from bot.storage.data_rights import DataRights
 from tests.auxil.core_resident import CoreResident
 from tests.conftest import free_port
 

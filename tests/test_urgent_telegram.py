@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.cases import Cases
 from bot.content import Content
 from bot.core.urgent import known_words, urgent_check
 from bot.nlu import RasaNlu
@@ -17,6 +16,7 @@ from bot.nlu.evaluation import training_examples
 from bot.safety_report import evaluate, nlu_rankings, read_safety_set
 from bot.settings import PROJECT_ROOT, Settings
 from bot.storage import Storage
+from bot.storage.cases import Cases
 from bot.telegram.app import WelkomApplication
 from emulator import BotApiEmulator, FakeChat
 from tests.auxil.rasa_proxy import RasaProxy

@@ -6,22 +6,22 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from bot.cases import Case
 from bot.content import Content
 from bot.core import payloads
 from bot.core.answer_choice import OUT_OF_SCOPE, Shown, Thresholds, choose
-from bot.core.flood import FloodGuard, Pace
 from bot.core.handoff import URGENT_INTENTS, Handoff, now
+from bot.core.incoming_flood import FloodGuard, Pace
 from bot.core.keywords import keyword_matches
 from bot.core.language import LanguageDetection, long_enough_to_switch
 from bot.core.messages import Button, Incoming, Kind, Reply, Turn
-from bot.core.privacy import Privacy
 from bot.core.replies import Replies
+from bot.core.resident_privacy import Privacy
 from bot.core.text import clean, has_words
 from bot.core.urgent import UrgentFinding, urgent_check
 from bot.nlu import Nlu, NluUnavailable
 from bot.nlu.client import Understanding
 from bot.storage import LoggedTurn, Resident, Storage
+from bot.storage.cases import Case
 
 log = logging.getLogger(__name__)
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.cases import Case, Cases
 from bot.content.model import WEEKDAYS
 from bot.core import payloads
 from bot.core.messages import Button, CaseOpened, CaseRated, Reply, ResidentLeft, Turn
 from bot.core.replies import Replies
 from bot.storage import Storage
+from bot.storage.cases import Case, Cases
 
 URGENT_INTENTS = frozenset({"housing_emergency", "emergency"})
 RECENT_TURNS = 8

@@ -20,7 +20,7 @@ from bot.content.model import Content
 from bot.content.office_hours import OfficeHours
 from bot.content.review import review_items
 from bot.insights.texts import InsightsTexts
-from bot.reports import unanswered_in
+from bot.storage.reports import unanswered_in
 
 ANSWERED = ("answered", "consent")
 QUESTION_OUTCOMES = (*ANSWERED, "suggested", "not_understood", "out_of_scope", "nlu_unavailable")

@@ -22,14 +22,14 @@ from telegram.ext import (
 
 from bot.content import Content
 from bot.content.review import review_message
-from bot.privacy import DataRights
 from bot.services import Services, open_services
 from bot.settings import Settings
-from bot.telegram import handlers, staff
+from bot.storage.data_rights import DataRights
+from bot.telegram import resident_handlers, staff_handlers
 from bot.telegram.context import WelkomContext
 from bot.telegram.ordering import PerChatOrder
-from bot.telegram.ratelimit import FloodLimits
 from bot.telegram.request import AiohttpRequest
+from bot.telegram.send_limits import SendLimits
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ def build_application(settings: Settings) -> WelkomApplication:
             reload_content, interval=settings.content_reload_seconds, first=settings.content_reload_seconds
         )
         if settings.staff_chat_id:
-            application.job_queue.run_repeating(staff.remind_waiting_cases, interval=60, first=60)
+            application.job_queue.run_repeating(staff_handlers.remind_waiting_cases, interval=60, first=60)
             application.job_queue.run_monthly(
                 post_content_review, when=CONTENT_REVIEW_TIME, day=1, name=CONTENT_REVIEW_JOB
             )
@@ -95,7 +95,7 @@ def build_application(settings: Settings) -> WelkomApplication:
         .context_types(ContextTypes(context=WelkomContext))
         .concurrent_updates(PerChatOrder())
         .rate_limiter(
-            FloodLimits(
+            SendLimits(
                 overall_per_second=settings.telegram_overall_max_rate,
                 group_per_minute=settings.telegram_group_max_rate,
                 retries_after_429=TELEGRAM_RETRIES_AFTER_429,
@@ -109,19 +109,20 @@ def build_application(settings: Settings) -> WelkomApplication:
     # then the staff group. Case card buttons come before resident buttons: their data starts "case:".
     # Messages in other groups match none of these, so the assistant stays silent there.
     staff_group = filters.Chat(chat_id=settings.staff_chat_id or [])
-    application.add_handler(TypeHandler(Update, handlers.skip_redelivered), group=-1)
+    application.add_handler(TypeHandler(Update, resident_handlers.skip_redelivered), group=-1)
     application.add_handlers(
         [
-            MessageHandler(PRIVATE_MESSAGE & filters.TEXT, handlers.on_message),
+            MessageHandler(PRIVATE_MESSAGE & filters.TEXT, resident_handlers.on_message),
             MessageHandler(
-                PRIVATE_MESSAGE & ~filters.TEXT & ~filters.StatusUpdate.ALL, handlers.on_unsupported
+                PRIVATE_MESSAGE & ~filters.TEXT & ~filters.StatusUpdate.ALL, resident_handlers.on_unsupported
             ),
             MessageHandler(
-                staff_group & filters.UpdateType.MESSAGE & ~filters.StatusUpdate.ALL, staff.on_topic_message
+                staff_group & filters.UpdateType.MESSAGE & ~filters.StatusUpdate.ALL,
+                staff_handlers.on_topic_message,
             ),
-            MessageHandler(filters.UpdateType.EDITED_MESSAGE, staff.on_edited_message),
-            CallbackQueryHandler(staff.on_case_button, pattern=r"^case:"),
-            CallbackQueryHandler(handlers.on_button),
+            MessageHandler(filters.UpdateType.EDITED_MESSAGE, staff_handlers.on_edited_message),
+            CallbackQueryHandler(staff_handlers.on_case_button, pattern=r"^case:"),
+            CallbackQueryHandler(resident_handlers.on_button),
         ]
     )
     application.add_error_handler(on_error)

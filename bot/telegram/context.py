@@ -6,10 +6,10 @@ from typing import Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from bot.cases import Cases
-from bot.core.casedesk import CaseDesk
+from bot.core.case_desk import CaseDesk
 from bot.services import Services
-from bot.telegram.casework import CaseTopics
+from bot.storage.cases import Cases
+from bot.telegram.staff_forum import CaseTopics
 
 
 class WelkomContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

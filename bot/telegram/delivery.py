@@ -4,7 +4,7 @@ Every such Bot API call goes through `deliver`, with one policy:
 
 - A 5xx or a network error (no connection, or the connection dropped before Telegram answered) means
   Telegram did not take the request: it is sent again, up to four times in all, with exponential backoff.
-- A 429 is waited out by the rate limiter (`bot/telegram/ratelimit.py`), which pauses all sending for
+- A 429 is waited out by the rate limiter (`bot/telegram/send_limits.py`), which pauses all sending for
   the `retry_after` Telegram asks and then sends the request again.
 - A timeout is ambiguous: the request reached Telegram and may have been carried out. Sending a message
   (sendMessage, copyMessage, sendDocument, createForumTopic) again could show it twice, so such a call

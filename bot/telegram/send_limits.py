@@ -78,7 +78,7 @@ class SendSlots:
         return not self._in_flight and self._clock() - quiet_since >= self.period
 
 
-class FloodLimits(BaseRateLimiter[int]):
+class SendLimits(BaseRateLimiter[int]):
     """Every message to a chat takes one of the overall slots, a group message also one of its group's; a
     429 pauses all sending for the time Telegram asks, then the message is tried again."""
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from telegram import Message, Update
 
-from bot.cases import Case
 from bot.core.handoff import now
+from bot.storage.cases import Case
 from bot.telegram.context import WelkomContext
 
 INTERNAL_PREFIXES = ("#", "/note")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.storage import Storage
+from bot.storage.database import Storage
 
 
 @dataclass(frozen=True)
@@ -60,10 +60,9 @@ class Cases:
 
     def __init__(self, storage: Storage) -> None:
         self.storage = storage
-        self.db = storage.db
 
     def _one(self, sql: str, params: list[Any]) -> Case | None:
-        rows = list(self.db.query(sql, params))
+        rows = self.storage.rows(sql, params)
         return _case(rows[0]) if rows else None
 
     def get(self, case_id: int) -> Case | None:
@@ -96,7 +95,7 @@ class Cases:
         urgent_category: str | None = None,
     ) -> Case:
         with self.storage.write():
-            table = self.db.table("cases").insert(
+            table = self.storage.table("cases").insert(
                 {
                     "resident_id": resident_id,
                     "language": language,
@@ -114,7 +113,7 @@ class Cases:
 
     def reopen(self, case_id: int, urgent: bool, urgent_category: str | None = None) -> Case:
         with self.storage.write():
-            self.db.execute(
+            self.storage.execute(
                 "UPDATE cases SET status = 'open', closed_at = NULL, urgent = MAX(urgent, ?), "
                 "urgent_category = COALESCE(?, urgent_category) WHERE id = ?",
                 [int(urgent), urgent_category, case_id],
@@ -125,14 +124,14 @@ class Cases:
 
     def set_topic(self, case_id: int, thread_id: int, card_message_id: int) -> None:
         with self.storage.write():
-            self.db.table("cases").update(
+            self.storage.table("cases").update(
                 case_id, {"thread_id": thread_id, "card_message_id": card_message_id}
             )
 
     def claim(self, case_id: int, caseworker_id: int, name: str) -> bool:
         """True when this caseworker now holds the case (it was free, or already theirs)."""
         with self.storage.write():
-            cursor = self.db.execute(
+            cursor = self.storage.execute(
                 "UPDATE cases SET claimed_by = ?, claimed_by_name = ?, claimed_at = COALESCE(claimed_at, ?) "
                 "WHERE id = ? AND status = 'open' AND (claimed_by IS NULL OR claimed_by = ?)",
                 [caseworker_id, name, _now().isoformat(timespec="seconds"), case_id, caseworker_id],
@@ -141,7 +140,7 @@ class Cases:
 
     def close(self, case_id: int) -> bool:
         with self.storage.write():
-            cursor = self.db.execute(
+            cursor = self.storage.execute(
                 "UPDATE cases SET status = 'closed', closed_at = ? WHERE id = ? AND status = 'open'",
                 [_now().isoformat(timespec="seconds"), case_id],
             )
@@ -149,7 +148,7 @@ class Cases:
 
     def rate(self, case_id: int, resident_id: int, rating: int) -> bool:
         with self.storage.write():
-            cursor = self.db.execute(
+            cursor = self.storage.execute(
                 "UPDATE cases SET rating = ? WHERE id = ? AND resident_id = ? AND status = 'closed'",
                 [rating, case_id, resident_id],
             )
@@ -157,7 +156,9 @@ class Cases:
 
     def queue(self) -> list[Case]:
         """Open cases, urgent first, then the longest waiting."""
-        rows = self.db.query("SELECT * FROM cases WHERE status = 'open' ORDER BY urgent DESC, opened_at, id")
+        rows = self.storage.rows(
+            "SELECT * FROM cases WHERE status = 'open' ORDER BY urgent DESC, opened_at, id"
+        )
         return [_case(row) for row in rows]
 
     def begin_relay(self, case_id: int, sender: str, text: str, source_message_id: int) -> int | None:
@@ -165,13 +166,13 @@ class Cases:
         delivered or given up on before (a redelivered update). The sender names the source chat (the
         resident's private chat or the staff group), so (case, sender, source message) is unique."""
         with self.storage.write():
-            self.db.execute(
+            self.storage.execute(
                 "INSERT OR IGNORE INTO case_messages (case_id, sender, text, source_message_id, delivered, "
                 "created_at) VALUES (?, ?, ?, ?, 0, ?)",
                 [case_id, sender, text, source_message_id, _now().isoformat(timespec="seconds")],
             )
         rows = list(
-            self.db.query(
+            self.storage.rows(
                 "SELECT id, delivered, failed_at FROM case_messages "
                 "WHERE case_id = ? AND sender = ? AND source_message_id = ?",
                 [case_id, sender, source_message_id],
@@ -181,39 +182,39 @@ class Cases:
 
     def mark_delivered(self, message_id: int, copy_message_id: int | None) -> None:
         with self.storage.write():
-            self.db.table("case_messages").update(
+            self.storage.table("case_messages").update(
                 message_id, {"delivered": 1, "copy_message_id": copy_message_id}
             )
 
     def mark_failed(self, message_id: int, failure: str) -> None:
         with self.storage.write():
-            self.db.table("case_messages").update(
+            self.storage.table("case_messages").update(
                 message_id, {"failed_at": _now().isoformat(timespec="seconds"), "failure": failure}
             )
 
     def relay(self, message_id: int) -> dict[str, Any] | None:
-        rows = list(self.db.query("SELECT * FROM case_messages WHERE id = ?", [message_id]))
+        rows = self.storage.rows("SELECT * FROM case_messages WHERE id = ?", [message_id])
         return rows[0] if rows else None
 
     def pending_relays(self) -> list[dict[str, Any]]:
         """Outbox rows recorded but neither delivered nor given up on: the bot stopped in between.
         Rows the console queues for a terminal resident (negative source ids) are the terminal's."""
         return list(
-            self.db.query(
+            self.storage.rows(
                 "SELECT * FROM case_messages WHERE delivered = 0 AND failed_at IS NULL "
                 "AND source_message_id > 0 ORDER BY id"
             )
         )
 
     def failed_relays(self, case_id: int) -> int:
-        rows = self.db.query(
+        rows = self.storage.rows(
             "SELECT count(*) AS n FROM case_messages WHERE case_id = ? AND failed_at IS NOT NULL", [case_id]
         )
         return int(next(iter(rows))["n"])
 
     def relayed(self, case_id: int, sender: str, source_message_id: int) -> dict[str, Any] | None:
         rows = list(
-            self.db.query(
+            self.storage.rows(
                 "SELECT * FROM case_messages WHERE case_id = ? AND sender = ? AND source_message_id = ?",
                 [case_id, sender, source_message_id],
             )
@@ -222,15 +223,15 @@ class Cases:
 
     def undelivered(self, case_id: int, sender: str) -> list[dict[str, Any]]:
         return list(
-            self.db.query(
+            self.storage.rows(
                 "SELECT * FROM case_messages WHERE case_id = ? AND sender = ? AND delivered = 0 ORDER BY id",
                 [case_id, sender],
             )
         )
 
     def messages(self, case_id: int) -> list[dict[str, Any]]:
-        return list(self.db.query("SELECT * FROM case_messages WHERE case_id = ? ORDER BY id", [case_id]))
+        return self.storage.rows("SELECT * FROM case_messages WHERE case_id = ? ORDER BY id", [case_id])
 
     def set_blocked(self, resident_id: int, blocked: bool) -> None:
         with self.storage.write():
-            self.db.table("residents").update(resident_id, {"blocked": int(blocked)})
+            self.storage.table("residents").update(resident_id, {"blocked": int(blocked)})

@@ -11,10 +11,10 @@ from telegram import Bot, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError, TimedOut
 
-from bot.cases import Case, Cases
-from bot.core.casedesk import CaseDesk
+from bot.core.case_desk import CaseDesk
 from bot.core.handoff import now
 from bot.core.messages import CaseOpened, CaseRated, Reply, ResidentForgotten, ResidentLeft, StaffEvent, Turn
+from bot.storage.cases import Case, Cases
 from bot.telegram.delivery import deliver
 from bot.telegram.render import NO_PREVIEW, as_html, keyboard, send_turn
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from bot.cases import Cases
 from bot.core import payloads
 from bot.core.messages import Button, Reply, ResidentForgotten, Turn
 from bot.core.replies import Replies
-from bot.privacy import DataRights
+from bot.storage.cases import Cases
+from bot.storage.data_rights import DataRights
 
 
 class Privacy:

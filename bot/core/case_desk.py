@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.cases import Case, Cases
 from bot.core import payloads
 from bot.core.conversation import Conversation
 from bot.core.messages import Button, Reply
 from bot.storage import Storage
+from bot.storage.cases import Case, Cases
 
 TRANSCRIPT_TURNS = 6
 SUBJECT_LENGTH = 40

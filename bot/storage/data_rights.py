@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.storage import Storage
+from bot.storage.database import Storage
 
 # Telegram keeps an undelivered update for 24 hours at most; after that its id can never come again.
 UPDATE_IDS_KEPT = timedelta(hours=48)
@@ -19,10 +19,9 @@ RESIDENT_CASE_COLUMNS = "id, language, status, urgent, reason, intents, opened_a
 class DataRights:
     def __init__(self, storage: Storage) -> None:
         self.storage = storage
-        self.db = storage.db
 
     def _rows(self, sql: str, params: list[Any]) -> list[dict[str, Any]]:
-        return list(self.db.query(sql, params))
+        return self.storage.rows(sql, params)
 
     def export(self, resident_id: int) -> bytes:
         """Everything stored about one resident, as a readable JSON file."""
@@ -53,14 +52,14 @@ class DataRights:
     def forget(self, resident_id: int) -> None:
         """Delete everything about the resident, case transcripts included, in one transaction."""
         with self.storage.write():
-            self.db.execute(
+            self.storage.execute(
                 "DELETE FROM case_messages WHERE case_id IN (SELECT id FROM cases WHERE resident_id = ?)",
                 [resident_id],
             )
-            self.db.execute("DELETE FROM cases WHERE resident_id = ?", [resident_id])
-            self.db.execute("DELETE FROM feedback WHERE resident_id = ?", [resident_id])
-            self.db.execute("DELETE FROM conversation_log WHERE resident_id = ?", [resident_id])
-            self.db.execute("DELETE FROM residents WHERE id = ?", [resident_id])
+            self.storage.execute("DELETE FROM cases WHERE resident_id = ?", [resident_id])
+            self.storage.execute("DELETE FROM feedback WHERE resident_id = ?", [resident_id])
+            self.storage.execute("DELETE FROM conversation_log WHERE resident_id = ?", [resident_id])
+            self.storage.execute("DELETE FROM residents WHERE id = ?", [resident_id])
 
     def apply_retention(self, days: int, now: datetime | None = None) -> dict[str, int]:
         """Delete conversation turns and closed cases older than `days`; returns what was deleted."""
@@ -69,12 +68,14 @@ class DataRights:
         updates_cutoff = (moment - UPDATE_IDS_KEPT).isoformat(timespec="seconds")
         with self.storage.write():
             old_turns = "SELECT id FROM conversation_log WHERE created_at < ?"
-            self.db.execute(f"DELETE FROM feedback WHERE log_id IN ({old_turns})", [cutoff])
-            turns = self.db.execute("DELETE FROM conversation_log WHERE created_at < ?", [cutoff]).rowcount
+            self.storage.execute(f"DELETE FROM feedback WHERE log_id IN ({old_turns})", [cutoff])
+            turns = self.storage.execute(
+                "DELETE FROM conversation_log WHERE created_at < ?", [cutoff]
+            ).rowcount
             old_cases = "SELECT id FROM cases WHERE status = 'closed' AND closed_at < ?"
-            self.db.execute(f"DELETE FROM case_messages WHERE case_id IN ({old_cases})", [cutoff])
-            cases = self.db.execute(
+            self.storage.execute(f"DELETE FROM case_messages WHERE case_id IN ({old_cases})", [cutoff])
+            cases = self.storage.execute(
                 "DELETE FROM cases WHERE status = 'closed' AND closed_at < ?", [cutoff]
             ).rowcount
-            self.db.execute("DELETE FROM processed_updates WHERE seen_at < ?", [updates_cutoff])
+            self.storage.execute("DELETE FROM processed_updates WHERE seen_at < ?", [updates_cutoff])
         return {"conversation_turns": turns, "closed_cases": cases}

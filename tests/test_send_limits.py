@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from telegram.error import RetryAfter
 
-from bot.telegram.ratelimit import FloodLimits
+from bot.telegram.send_limits import SendLimits
 
 RESIDENT_CHAT = 1001
 STAFF_GROUP = -100123
@@ -39,7 +39,7 @@ class Telegram:
         return {"ok": True}
 
 
-async def send(limits: FloodLimits, telegram: Telegram, chat_id: int) -> object:
+async def send(limits: SendLimits, telegram: Telegram, chat_id: int) -> object:
     return await limits.process_request(
         telegram.send, (chat_id,), {}, "sendMessage", {"chat_id": chat_id}, None
     )
@@ -51,7 +51,7 @@ def most_in_any_window(times: list[float], window: float) -> int:
 
 
 async def test_a_burst_never_goes_over_the_limit_in_any_second() -> None:
-    limits, telegram = FloodLimits(5, 20, 3), Telegram()
+    limits, telegram = SendLimits(5, 20, 3), Telegram()
     began = time.monotonic()
     await asyncio.gather(*(send(limits, telegram, RESIDENT_CHAT + n) for n in range(17)))
     times = [at for at, _ in telegram.arrivals]
@@ -62,21 +62,21 @@ async def test_a_burst_never_goes_over_the_limit_in_any_second() -> None:
 
 
 async def test_network_jitter_never_puts_more_than_the_limit_in_one_of_telegrams_seconds() -> None:
-    limits, telegram = FloodLimits(10, 20, 3), Telegram(jitter=0.15)
+    limits, telegram = SendLimits(10, 20, 3), Telegram(jitter=0.15)
     await asyncio.gather(*(send(limits, telegram, RESIDENT_CHAT + n) for n in range(35)))
     assert len(telegram.arrivals) == 35
     assert most_in_any_window([at for at, _ in telegram.arrivals], 1.0) <= 10
 
 
 async def test_below_the_limit_nothing_waits() -> None:
-    limits, telegram = FloodLimits(30, 20, 3), Telegram()
+    limits, telegram = SendLimits(30, 20, 3), Telegram()
     began = time.monotonic()
     await asyncio.gather(*(send(limits, telegram, RESIDENT_CHAT + n) for n in range(30)))
     assert max(at for at, _ in telegram.arrivals) - began < 0.2
 
 
 async def test_a_429_pauses_all_sending_then_the_message_goes_once() -> None:
-    limits, telegram = FloodLimits(29, 20, 3), Telegram(refusals=1, retry_after=1)
+    limits, telegram = SendLimits(29, 20, 3), Telegram(refusals=1, retry_after=1)
     began = time.monotonic()
     refused_first = asyncio.create_task(send(limits, telegram, RESIDENT_CHAT))
     await asyncio.sleep(0.05)
@@ -87,14 +87,14 @@ async def test_a_429_pauses_all_sending_then_the_message_goes_once() -> None:
 
 
 async def test_a_message_refused_more_often_than_the_retries_fails_loudly() -> None:
-    limits, telegram = FloodLimits(29, 20, 1), Telegram(refusals=2, retry_after=0)
+    limits, telegram = SendLimits(29, 20, 1), Telegram(refusals=2, retry_after=0)
     with pytest.raises(RetryAfter):
         await send(limits, telegram, RESIDENT_CHAT)
     assert telegram.arrivals == []
 
 
 async def test_the_staff_group_has_its_own_per_minute_limit() -> None:
-    limits, telegram = FloodLimits(29, 2, 3), Telegram()
+    limits, telegram = SendLimits(29, 2, 3), Telegram()
     await send(limits, telegram, STAFF_GROUP)
     await send(limits, telegram, STAFF_GROUP)
     third = asyncio.create_task(send(limits, telegram, STAFF_GROUP))

@@ -1,9 +1,9 @@
-"""All state of the assistant, in one SQLite file, behind one small class."""
+"""The connection to the one SQLite file, its write transactions, and the calls made for every message."""
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
+from sqlite_utils.db import Table
 
-from bot.migrations import migrations
+from bot.storage.migrations import migrations
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,17 @@ class Storage:
             self.db.conn.execute("ROLLBACK")
             raise
         self.db.conn.execute("COMMIT")
+
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """The rows of a query, as dictionaries."""
+        return list(self.db.query(sql, params))
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+        """One statement; call it inside `write()` when it changes something."""
+        return self.db.execute(sql, params)
+
+    def table(self, name: str) -> Table:
+        return self.db.table(name)
 
     def touch_resident(self, resident_id: int) -> Resident:
         """Return the resident, creating them on first contact, and note that they were seen."""

@@ -9,7 +9,7 @@ from typing import TextIO
 
 from sqlite_utils import Database
 
-from bot.storage import Storage
+from bot.storage.database import Storage
 
 UNANSWERED_OUTCOMES = ("not_understood", "suggested", "out_of_scope", "nlu_unavailable")
 
