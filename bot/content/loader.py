@@ -346,6 +346,9 @@ class _Reader:
         if review_by < self.today:
             self.warn(spot, f"`{intent}` should have been reviewed by {review_by}")
         sources = self.sources(spot, intent, raw["sources"])
+        urgent = raw.get("urgent", False)
+        if not isinstance(urgent, bool):
+            self.error(spot, f"`{intent}`: urgent must be true or false")
         then = raw.get("then")
         if then is not None and then not in FOLLOW_UPS:
             self.error(spot, f"`{intent}`: then must be one of {sorted(FOLLOW_UPS)}")
@@ -359,6 +362,7 @@ class _Reader:
             links=links,
             place=place,
             feedback=bool(raw.get("feedback", True)),
+            urgent=urgent is True,
             then=then,
             keywords=tuple(str(keyword) for keyword in raw.get("keywords") or ()),
             origin=spot,

@@ -75,6 +75,8 @@ class Answer:
     links: list[Link] = field(default_factory=list)
     place: Place | None = None
     feedback: bool = True
+    # Urgent: the answer comes with the offer of a caseworker, marked urgent.
+    urgent: bool = False
     then: str | None = None
     keywords: tuple[str, ...] = ()
     origin: str = ""

@@ -11,7 +11,6 @@ from bot.core.replies import Replies
 from bot.storage import Storage
 from bot.storage.cases import Case, Cases
 
-URGENT_INTENTS = frozenset({"housing_emergency", "emergency"})
 RECENT_TURNS = 8
 
 
