@@ -1,8 +1,12 @@
-"""Shared fixtures: a real Rasa server trained from nlu_data/, real SQLite files, the real content."""
+"""Shared fixtures: a real Rasa server trained from nlu_data/, real SQLite files, the real content.
+
+`nlu_url` is where the bot's NLU client goes: the real Rasa server, or, in a module marked
+`scripted_nlu` (its subject is not understanding), the stand-in of tests/auxil/scripted_nlu.py.
+Every test that needs the real server, through any fixture, is marked `rasa`: `pytest -m "not rasa"`
+runs the rest without training or starting Rasa."""
 
 from __future__ import annotations
 
-import socket
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -14,18 +18,21 @@ from bot.core.handoff import Handoff
 from bot.core.language import LanguageDetection
 from bot.core.resident_privacy import Privacy
 from bot.nlu import RasaNlu
-from bot.nlu.rasa_server import RasaServer, ensure_model
+from bot.nlu.rasa_server import RasaServer, ensure_model, free_port
 from bot.services import thresholds
 from bot.settings import PROJECT_ROOT, Settings
 from bot.storage import Storage
 from bot.storage.cases import Cases
 from bot.storage.data_rights import DataRights
+from tests.auxil.scripted_nlu import scripted_nlu
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        scripted = item.get_closest_marker("scripted_nlu") is not None
+        if "rasa_url" in fixtures or ("nlu_url" in fixtures and not scripted):
+            item.add_marker(pytest.mark.rasa)
 
 
 @pytest.fixture(scope="session")
@@ -46,6 +53,21 @@ def rasa_url(base_settings: Settings, tmp_path_factory: pytest.TempPathFactory) 
 
 
 @pytest.fixture(scope="session")
+def scripted_nlu_url(base_settings: Settings) -> Iterator[str]:
+    """The scripted stand-in for Rasa (tests/auxil/scripted_nlu.py), for tests not about understanding."""
+    with scripted_nlu(base_settings.nlu_dir / "data") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def nlu_url(request: pytest.FixtureRequest) -> str:
+    """The real Rasa server, or the scripted one in a module marked `scripted_nlu`."""
+    if request.node.get_closest_marker("scripted_nlu"):
+        return str(request.getfixturevalue("scripted_nlu_url"))
+    return str(request.getfixturevalue("rasa_url"))
+
+
+@pytest.fixture(scope="session")
 def content() -> Content:
     return load_content(PROJECT_ROOT / "content", PROJECT_ROOT / "flows")
 
@@ -63,8 +85,8 @@ def storage(tmp_path: Path) -> Iterator[Storage]:
 
 
 @pytest.fixture
-async def nlu(rasa_url: str) -> AsyncIterator[RasaNlu]:
-    client = RasaNlu(rasa_url, timeout_seconds=5)
+async def nlu(nlu_url: str) -> AsyncIterator[RasaNlu]:
+    client = RasaNlu(nlu_url, timeout_seconds=5)
     yield client
     await client.close()
 

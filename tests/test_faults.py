@@ -18,7 +18,7 @@ from tests.auxil.rasa_proxy import RasaProxy
 from tests.auxil.resident import Resident
 from tests.auxil.running_bot import running_bot, stopped, telegram_settings
 
-pytestmark = pytest.mark.rasa
+pytestmark = pytest.mark.scripted_nlu
 
 
 @pytest.fixture(scope="module")
@@ -28,8 +28,8 @@ async def emulator() -> AsyncIterator[BotApiEmulator]:
 
 
 @pytest.fixture(scope="module")
-async def rasa(rasa_url: str) -> AsyncIterator[RasaProxy]:
-    async with RasaProxy(rasa_url) as proxy:
+async def rasa(nlu_url: str) -> AsyncIterator[RasaProxy]:
+    async with RasaProxy(nlu_url) as proxy:
         yield proxy
 
 

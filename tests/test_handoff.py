@@ -18,7 +18,7 @@ from bot.storage.cases import Cases
 from tests.auxil.core_resident import CoreResident
 from tests.auxil.variants import variant
 
-pytestmark = pytest.mark.rasa
+pytestmark = pytest.mark.scripted_nlu
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 TUESDAY_MORNING = datetime(2026, 11, 24, 10, 0, tzinfo=BRUSSELS)

@@ -18,7 +18,7 @@ from tests.auxil.caseworker import Caseworker
 from tests.auxil.resident import Resident
 from tests.auxil.running_bot import content_never_open, running_bot, stopped, telegram_settings
 
-pytestmark = pytest.mark.rasa
+pytestmark = pytest.mark.scripted_nlu
 
 
 @pytest.fixture(scope="module")
@@ -42,13 +42,13 @@ def settings(
     base_settings: Settings,
     emulator: BotApiEmulator,
     forum: FakeChat,
-    rasa_url: str,
+    nlu_url: str,
     tmp_path_factory: pytest.TempPathFactory,
     content_dir: Path,
 ) -> Settings:
     database = tmp_path_factory.mktemp("handoff") / "welkom.db"
     # Many cases in a minute: lift the per-group limit so the test does not wait for Telegram's pace.
-    return telegram_settings(base_settings, emulator, rasa_url, database).model_copy(
+    return telegram_settings(base_settings, emulator, nlu_url, database).model_copy(
         update={"staff_chat_id": forum.id, "content_dir": content_dir, "telegram_group_max_rate": 1000}
     )
 

@@ -15,7 +15,7 @@ from bot.storage.cases import Cases
 from bot.storage.data_rights import DataRights
 from tests.auxil.core_resident import CoreResident
 
-pytestmark = pytest.mark.rasa
+pytestmark = pytest.mark.scripted_nlu
 
 
 async def test_first_contact_shows_the_privacy_notice_once(

@@ -20,7 +20,7 @@ from tests.auxil.resident import Resident
 from tests.auxil.running_bot import running_bot, stopped, telegram_settings
 
 pytestmark = [
-    pytest.mark.rasa,
+    pytest.mark.scripted_nlu,
     pytest.mark.filterwarnings("ignore:.*retry_after:telegram.warnings.PTBDeprecationWarning"),
 ]
 
@@ -48,13 +48,13 @@ def settings(
     base_settings: Settings,
     emulator: BotApiEmulator,
     forum: FakeChat,
-    rasa_url: str,
+    nlu_url: str,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Settings:
     content_dir = tmp_path_factory.mktemp("content") / "content"
     shutil.copytree(PROJECT_ROOT / "content", content_dir)
     database = tmp_path_factory.mktemp("relays") / "welkom.db"
-    return telegram_settings(base_settings, emulator, rasa_url, database).model_copy(
+    return telegram_settings(base_settings, emulator, nlu_url, database).model_copy(
         update={"staff_chat_id": forum.id, "content_dir": content_dir, "telegram_group_max_rate": 1000}
     )
 

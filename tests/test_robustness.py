@@ -16,7 +16,7 @@ from bot.core.text import clean
 from bot.storage import Storage
 from tests.auxil.core_resident import CoreResident
 
-pytestmark = pytest.mark.rasa
+pytestmark = pytest.mark.scripted_nlu
 
 NASTY = [
     "x" * 4096,

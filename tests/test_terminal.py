@@ -12,7 +12,7 @@ from bot.storage import Storage
 from bot.storage.cases import Cases
 from bot.terminal import chat
 
-pytestmark = pytest.mark.rasa
+pytestmark = pytest.mark.scripted_nlu
 
 
 async def test_a_terminal_conversation_with_numbered_buttons(

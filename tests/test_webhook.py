@@ -6,33 +6,27 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 
 import httpx
 import pytest
 
+from bot.nlu.rasa_server import free_port
 from bot.settings import Settings
 from bot.telegram import build_application
 from bot.telegram.webhook import SECRET_HEADER, serve_until_signalled
 from emulator import BotApiEmulator
 from tests.auxil.running_bot import telegram_settings
 
-pytestmark = pytest.mark.rasa
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+pytestmark = pytest.mark.scripted_nlu
 
 
 async def test_the_webhook_checks_the_secret_serves_health_and_stops_on_sigterm(
-    base_settings: Settings, rasa_url: str, tmp_path_factory: pytest.TempPathFactory
+    base_settings: Settings, nlu_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     async with BotApiEmulator(token="737373:WELKOM-HOOK") as emulator:
         port = free_port()
         settings = telegram_settings(
-            base_settings, emulator, rasa_url, tmp_path_factory.mktemp("hook") / "welkom.db"
+            base_settings, emulator, nlu_url, tmp_path_factory.mktemp("hook") / "welkom.db"
         ).model_copy(
             update={
                 "telegram_mode": "webhook",

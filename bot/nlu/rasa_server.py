@@ -156,7 +156,7 @@ def load_into_running_server(url: str, model: Path) -> bool:
     return True
 
 
-def free_port(preferred: int) -> int:
+def free_port(preferred: int = 0) -> int:
     """`preferred` when nothing listens there, else any free port on 127.0.0.1."""
     for port in (preferred, 0):
         with socket.socket() as probe:

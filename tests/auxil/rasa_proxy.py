@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 from types import TracebackType
 
 import httpx
 from aiohttp import web
+
+from bot.nlu.rasa_server import free_port
 
 
 class RasaProxy:
@@ -21,9 +22,7 @@ class RasaProxy:
         self._client = httpx.AsyncClient(timeout=10)
         self._runner: web.AppRunner | None = None
         self._site: web.TCPSite | None = None
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = int(probe.getsockname()[1])
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
 
     async def _parse(self, request: web.Request) -> web.Response:
