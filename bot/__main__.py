@@ -15,7 +15,7 @@ from bot.settings import Settings
 MAX_FALSE_ALARMS = 0.05
 
 
-def parse_arguments(argv: list[str]) -> argparse.Namespace:
+def argument_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Welkom, the newcomer assistant.")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser(
@@ -48,7 +48,11 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     )
     nlu = commands.add_parser("nlu", help="the Rasa NLU model and server")
     nlu.add_argument("action", choices=["train", "serve", "report"])
-    return parser.parse_args(argv)
+    return parser
+
+
+def parse_arguments(argv: list[str]) -> argparse.Namespace:
+    return argument_parser().parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -181,7 +185,7 @@ def run_insights(settings: Settings, hash_password: bool) -> int:
 
         print(f"INSIGHTS_PASSWORD_HASH={password_hash(getpass.getpass('Password for staff: '))}")
         return 0
-    if not settings.insights_password_hash:
+    if not settings.insights_password_hash.get_secret_value():
         print(
             "INSIGHTS_PASSWORD_HASH is not set (see .env.example); make one with "
             "`python -m bot insights --hash-password`.",
@@ -211,7 +215,7 @@ def report_unanswered(settings: Settings, out: Path) -> int:
 def run_telegram(settings: Settings) -> int:
     from bot.telegram import build_application
 
-    if not settings.telegram_bot_token:
+    if not settings.telegram_bot_token.get_secret_value():
         print("TELEGRAM_BOT_TOKEN is not set (see .env.example); try `make chat` instead.", file=sys.stderr)
         return 2
     application = build_application(settings)

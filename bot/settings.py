@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -17,12 +17,12 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
-    telegram_bot_token: str = ""
+    telegram_bot_token: SecretStr = SecretStr("")
     telegram_base_url: str = "https://api.telegram.org/bot"
     telegram_base_file_url: str = "https://api.telegram.org/file/bot"
     telegram_mode: Literal["polling", "webhook"] = "polling"
     webhook_url: str = ""
-    webhook_secret: str = ""
+    webhook_secret: SecretStr = SecretStr("")
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
     telegram_overall_max_rate: int = 30
@@ -53,7 +53,7 @@ class Settings(BaseSettings):
 
     insights_host: str = "127.0.0.1"
     insights_port: int = 8001
-    insights_password_hash: str = ""
+    insights_password_hash: SecretStr = SecretStr("")
     insights_summary_path: Path = PROJECT_ROOT / "data" / "inzichten.db"
     insights_refresh_minutes: float = 5.0
 

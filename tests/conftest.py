@@ -7,6 +7,7 @@ runs the rest without training or starting Rasa."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -25,6 +26,9 @@ from bot.storage import Storage
 from bot.storage.cases import Cases
 from bot.storage.data_rights import DataRights
 from tests.auxil.scripted_nlu import scripted_nlu
+
+# As the bot does (bot/telegram/__init__.py), for the tests that drive python-telegram-bot directly.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

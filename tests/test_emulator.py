@@ -401,7 +401,6 @@ async def test_long_poll(bot_alone: tuple[BotApiEmulator, Bot]) -> None:
     assert [u.update_id for u in updates] == [update_id]
 
 
-@pytest.mark.filterwarnings("ignore:.*retry_after:telegram.warnings.PTBDeprecationWarning")
 async def test_fault_injection(bot_alone: tuple[BotApiEmulator, Bot]) -> None:
     emulator, bot = bot_alone
     chat_id = emulator.make_user().id

@@ -249,6 +249,26 @@ async def test_during_office_hours_unclaimed_cases_waiting_too_long_are_reminded
     waiting = [case.resident_id for case in desk.waiting_too_long(later, minutes=30)]
     assert 52 in waiting and 53 not in waiting
     assert desk.waiting_too_long(datetime.now(UTC), minutes=30) == []
+    desk.cases.mark_reminded([case.id for case in desk.waiting_too_long(later, minutes=30)], later)
+    assert desk.waiting_too_long(later, minutes=30) == []
+
+
+def test_a_reminder_is_remembered_across_a_restart_and_forgotten_when_the_case_reopens(
+    storage: Storage,
+) -> None:
+    storage.touch_resident(61)
+    cases = Cases(storage)
+    case = cases.open(61, "nl", False, "asked", [])
+    moment = datetime.now(UTC)
+    cases.mark_reminded([case.id], moment)
+    again = Storage(storage.path)  # as after a restart: a new connection, nothing kept in memory
+    try:
+        remembered = Cases(again).get(case.id)
+        assert remembered is not None and remembered.reminded_at == moment.isoformat(timespec="seconds")
+        Cases(again).close(case.id)
+        assert Cases(again).reopen(case.id, urgent=False).reminded_at is None
+    finally:
+        again.close()
 
 
 async def test_declining_a_person_says_how_else_to_reach_the_city(

@@ -252,5 +252,5 @@ async def test_edits_are_relayed_both_ways_and_waiting_cases_are_reminded(
     assert case.id not in waiting  # Els took it by writing in its topic
     assert waiting == {c.id for c in cases(settings).queue() if c.claimed_by is None}
     before = len(emulator.messages_to(forum.id))
-    await topics.remind(later, 30, set())  # this module's office hours are never open: no reminder
+    await topics.remind(later, 30)  # this module's office hours are never open: no reminder
     assert len(emulator.messages_to(forum.id)) == before

@@ -19,10 +19,7 @@ from tests.auxil.caseworker import Caseworker
 from tests.auxil.resident import Resident
 from tests.auxil.running_bot import running_bot, stopped, telegram_settings
 
-pytestmark = [
-    pytest.mark.scripted_nlu,
-    pytest.mark.filterwarnings("ignore:.*retry_after:telegram.warnings.PTBDeprecationWarning"),
-]
+pytestmark = pytest.mark.scripted_nlu
 
 FAULTS: dict[str, Callable[[BotApiEmulator], None]] = {
     "one 500": lambda emulator: emulator.fail_next("copyMessage", 500),

@@ -9,6 +9,7 @@ import signal
 
 import httpx
 import pytest
+from pydantic import SecretStr
 
 from bot.nlu.rasa_server import free_port
 from bot.settings import Settings
@@ -31,7 +32,7 @@ async def test_the_webhook_checks_the_secret_serves_health_and_stops_on_sigterm(
             update={
                 "telegram_mode": "webhook",
                 "webhook_url": "https://welkom.example.invalid",
-                "webhook_secret": "s3cret-token",
+                "webhook_secret": SecretStr("s3cret-token"),
                 "webhook_listen": "127.0.0.1",
                 "webhook_port": port,
             }

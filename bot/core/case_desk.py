@@ -161,10 +161,11 @@ class CaseDesk:
         return "\n".join(lines)
 
     def waiting_too_long(self, now: datetime, minutes: int) -> list[Case]:
-        """Unclaimed open cases older than `minutes`, for the reminder during office hours."""
+        """Unclaimed open cases older than `minutes` that the staff group was not reminded of yet."""
         return [
             case
             for case in self.cases.queue()
             if case.claimed_by is None
+            and case.reminded_at is None
             and (now - datetime.fromisoformat(case.opened_at)).total_seconds() > minutes * 60
         ]

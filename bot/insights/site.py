@@ -69,10 +69,10 @@ class InsightsSite:
 
 
 def serve(settings: Settings) -> int:
-    if not settings.insights_password_hash:
+    if not settings.insights_password_hash.get_secret_value():
         return 2
     # The hash may come from .env rather than the environment; the login plugin reads it from the latter.
-    os.environ[PASSWORD_HASH_VARIABLE] = settings.insights_password_hash
+    os.environ[PASSWORD_HASH_VARIABLE] = settings.insights_password_hash.get_secret_value()
     site = InsightsSite(settings)
     # A summary from an earlier run is shown at once while the new one is built (on a million log
     # rows that takes several seconds); the very first start builds it before serving.

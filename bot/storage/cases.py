@@ -26,6 +26,7 @@ class Case:
     card_message_id: int | None
     rating: int | None = None
     urgent_category: str | None = None
+    reminded_at: str | None = None
 
     @property
     def number(self) -> str:
@@ -52,6 +53,7 @@ def _case(row: dict[str, Any]) -> Case:
         card_message_id=row["card_message_id"],
         rating=row["rating"],
         urgent_category=row.get("urgent_category"),
+        reminded_at=row.get("reminded_at"),
     )
 
 
@@ -114,8 +116,8 @@ class Cases:
     def reopen(self, case_id: int, urgent: bool, urgent_category: str | None = None) -> Case:
         with self.storage.write():
             self.storage.execute(
-                "UPDATE cases SET status = 'open', closed_at = NULL, urgent = MAX(urgent, ?), "
-                "urgent_category = COALESCE(?, urgent_category) WHERE id = ?",
+                "UPDATE cases SET status = 'open', closed_at = NULL, reminded_at = NULL, "
+                "urgent = MAX(urgent, ?), urgent_category = COALESCE(?, urgent_category) WHERE id = ?",
                 [int(urgent), urgent_category, case_id],
             )
         case = self.get(case_id)
@@ -137,6 +139,14 @@ class Cases:
                 [caseworker_id, name, _now().isoformat(timespec="seconds"), case_id, caseworker_id],
             )
         return cursor.rowcount == 1
+
+    def mark_reminded(self, case_ids: list[int], moment: datetime) -> None:
+        """The staff group was reminded of these cases: not again while they stay open."""
+        with self.storage.write():
+            self.storage.executemany(
+                "UPDATE cases SET reminded_at = ? WHERE id = ?",
+                [(moment.isoformat(timespec="seconds"), case_id) for case_id in case_ids],
+            )
 
     def close(self, case_id: int) -> bool:
         with self.storage.write():

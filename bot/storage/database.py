@@ -100,6 +100,9 @@ class Storage:
         """One statement; call it inside `write()` when it changes something."""
         return self.db.execute(sql, params)
 
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> sqlite3.Cursor:
+        return self.db.conn.executemany(sql, rows)
+
     def table(self, name: str) -> Table:
         return self.db.table(name)
 

@@ -112,3 +112,9 @@ def relay_outbox(db: Database) -> None:
 @migrations()
 def remember_when_cases_are_claimed(db: Database) -> None:
     db.table("cases").add_column("claimed_at", str)
+
+
+@migrations()
+def remember_reminders(db: Database) -> None:
+    """When the staff group was last reminded of a case nobody took; cleared when the case reopens."""
+    db.table("cases").add_column("reminded_at", str)

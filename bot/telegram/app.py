@@ -25,7 +25,7 @@ from bot.content.review import review_message
 from bot.services import Services, open_services
 from bot.settings import Settings
 from bot.storage.data_rights import DataRights
-from bot.telegram import resident_handlers, staff_handlers
+from bot.telegram import edit_handlers, resident_handlers, staff_handlers
 from bot.telegram.context import WelkomContext
 from bot.telegram.ordering import PerChatOrder
 from bot.telegram.request import AiohttpRequest
@@ -87,7 +87,7 @@ def build_application(settings: Settings) -> WelkomApplication:
 
     application: WelkomApplication = (
         ApplicationBuilder()
-        .token(settings.telegram_bot_token)
+        .token(settings.telegram_bot_token.get_secret_value())
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.telegram_base_file_url)
         .request(AiohttpRequest(connections=TELEGRAM_CONNECTIONS))
@@ -120,7 +120,7 @@ def build_application(settings: Settings) -> WelkomApplication:
                 staff_group & filters.UpdateType.MESSAGE & ~filters.StatusUpdate.ALL,
                 staff_handlers.on_topic_message,
             ),
-            MessageHandler(filters.UpdateType.EDITED_MESSAGE, staff_handlers.on_edited_message),
+            MessageHandler(filters.UpdateType.EDITED_MESSAGE, edit_handlers.on_edited_message),
             CallbackQueryHandler(staff_handlers.on_case_button, pattern=r"^case:"),
             CallbackQueryHandler(resident_handlers.on_button),
         ]

@@ -36,11 +36,6 @@ class WelkomContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any]
     def staff_chat_id(self) -> int:
         return self.services.settings.staff_chat_id
 
-    @property
-    def reminded(self) -> set[int]:
-        reminded: set[int] = self.bot_data.setdefault("reminded", set())
-        return reminded
-
     @classmethod
     def attach(cls, application: Application[Any, Any, Any, Any, Any, Any], services: Services) -> None:
         settings = services.settings

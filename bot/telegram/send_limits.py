@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-import warnings
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -20,7 +19,6 @@ from typing import Any
 
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
-from telegram.warnings import PTBDeprecationWarning
 
 log = logging.getLogger(__name__)
 
@@ -145,8 +143,6 @@ class SendLimits(BaseRateLimiter[int]):
 
 
 def pause_asked(refused: RetryAfter) -> float:
-    with warnings.catch_warnings():
-        # The int form of retry_after is deprecated in favour of timedelta; either is read the same.
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        retry_after = refused.retry_after
+    """Seconds Telegram asked to wait (a timedelta with PTB_TIMEDELTA, see bot/telegram/__init__.py)."""
+    retry_after = refused.retry_after
     return retry_after.total_seconds() if isinstance(retry_after, timedelta) else float(retry_after)

@@ -324,12 +324,13 @@ class CaseTopics:
             except BadRequest as error:
                 log.info("closing the topic of case %s: %s", case.id, error.message)
 
-    async def remind(self, moment: datetime, minutes: int, reminded: set[int]) -> None:
-        """During office hours, name the cases nobody took within `minutes`, once each."""
+    async def remind(self, moment: datetime, minutes: int) -> None:
+        """During office hours, name the cases nobody took within `minutes`, once each (kept in the
+        database, so a restart does not remind again)."""
         hours = self.desk.conversation.content.office_hours
         if hours is not None and not hours.is_open(moment):
             return
-        waiting = [case for case in self.desk.waiting_too_long(moment, minutes) if case.id not in reminded]
+        waiting = self.desk.waiting_too_long(moment, minutes)
         if not waiting:
             return
         lines = [self.desk.staff("reminder", minutes=str(minutes))]
@@ -338,4 +339,4 @@ class CaseTopics:
             f"{marker if case.urgent else ''}{case.number} ({case.language.upper()})" for case in waiting
         ]
         await deliver(partial(self.bot.send_message, self.staff_chat_id, "\n".join(lines)))
-        reminded.update(case.id for case in waiting)
+        self.cases.mark_reminded([case.id for case in waiting], moment)

@@ -26,7 +26,7 @@ def webhook_app(application: Any, settings: Settings) -> web.Application:
 
     async def receive(request: web.Request) -> web.Response:
         sent = request.headers.get(SECRET_HEADER, "")
-        if not hmac.compare_digest(sent.encode(), settings.webhook_secret.encode()):
+        if not hmac.compare_digest(sent.encode(), settings.webhook_secret.get_secret_value().encode()):
             log.warning("webhook call without the right secret token refused")
             return web.Response(status=403)
         try:
@@ -49,7 +49,7 @@ def webhook_app(application: Any, settings: Settings) -> web.Application:
 
 async def serve_webhook(application: Any, settings: Settings, stop: asyncio.Event) -> None:
     """Run the bot behind our own web server until `stop` is set (the custom-webhook pattern of PTB)."""
-    if not settings.webhook_secret:
+    if not settings.webhook_secret.get_secret_value():
         raise ValueError("WEBHOOK_SECRET must be set in webhook mode")
     runner = web.AppRunner(webhook_app(application, settings))
     await runner.setup()
@@ -59,7 +59,7 @@ async def serve_webhook(application: Any, settings: Settings, stop: asyncio.Even
         await application.post_init(application)
     await application.bot.set_webhook(
         url=settings.webhook_url.rstrip("/") + UPDATES_PATH,
-        secret_token=settings.webhook_secret,
+        secret_token=settings.webhook_secret.get_secret_value(),
         allowed_updates=Update.ALL_TYPES,
     )
     await application.start()

@@ -7,6 +7,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+from pydantic import SecretStr
+
 from bot.settings import PROJECT_ROOT, Settings
 from bot.telegram import build_application
 from bot.telegram.app import WelkomApplication
@@ -14,13 +16,9 @@ from emulator import BotApiEmulator
 
 
 def telegram_settings(base: Settings, emulator: BotApiEmulator, rasa_url: str, database: Path) -> Settings:
-    """Settings for a bot talking to the emulator. The emulator sets no flood limits of its own, and the
-    send limits have tests of their own (test_send_limits.py, the burst benchmark): here the staff group
-    may take a message per 0.1 s instead of Telegram's 20 a minute, which held a full case for a minute."""
     return base.model_copy(
         update={
-            "telegram_group_max_rate": 600,
-            "telegram_bot_token": emulator.token,
+            "telegram_bot_token": SecretStr(emulator.token),
             "telegram_base_url": emulator.base_url,
             "telegram_base_file_url": emulator.base_file_url,
             "rasa_url": rasa_url,
