@@ -12,7 +12,7 @@ from bot.settings import PROJECT_ROOT
 
 pytestmark = pytest.mark.rasa
 
-# A regression floor, below the current scores (0.83-0.89 with 26 intents; see README).
+# A regression floor, below the current scores (README, "NLU quality").
 # The quality target is 0.90 per language; it is reported by `make nlu-report`, not asserted here.
 MIN_MACRO_F1 = 0.88
 MIN_RIGHT_PER_INTENT = 0.5
