@@ -11,7 +11,6 @@ from bot.core.messages import Reply
 from bot.storage.cases import Case
 
 CASEWORKER_ID = 1
-CASEWORKER_NAME = "Console"
 
 
 def queue_for_terminal(desk: CaseDesk, case: Case, replies: list[Reply]) -> None:
@@ -30,7 +29,9 @@ def next_id(desk: CaseDesk, case: Case) -> int:
 
 def run_console(desk: CaseDesk, stdin: TextIO, stdout: TextIO) -> None:
     stdout.write(desk.staff("console_help") + "\n")
-    for line in iter(lambda: (stdout.write("caseworker> "), stdout.flush(), stdin.readline())[2], ""):
+    for line in iter(
+        lambda: (stdout.write(desk.staff("console_prompt")), stdout.flush(), stdin.readline())[2], ""
+    ):
         words = shlex.split(line) if line.strip() else []
         if not words:
             continue
@@ -52,16 +53,16 @@ def execute(desk: CaseDesk, words: list[str]) -> str:
         messages = [f"  {m['sender']}: {m['text']}" for m in desk.cases.messages(case.id)]
         return "\n".join([desk.card(case, now()), *messages])
     if command == "claim":
-        claim = desk.claim(case, CASEWORKER_ID, CASEWORKER_NAME)
+        claim = desk.claim(case, CASEWORKER_ID, desk.staff("console_name"))
         if claim.to_resident is not None:
             queue_for_terminal(desk, case, [claim.to_resident])
         return (
-            desk.staff("claimed_by", name=CASEWORKER_NAME)
+            desk.staff("claimed_by", name=desk.staff("console_name"))
             if claim.taken
             else desk.staff("already_claimed", name=claim.owner)
         )
     if command == "reply" and len(arguments) > 1:
-        desk.claim(case, CASEWORKER_ID, CASEWORKER_NAME)
+        desk.claim(case, CASEWORKER_ID, desk.staff("console_name"))
         queue_for_terminal(desk, case, [Reply(" ".join(arguments[1:]))])
         return desk.staff("console_sent")
     if command == "send" and len(arguments) > 1:
@@ -73,5 +74,7 @@ def execute(desk: CaseDesk, words: list[str]) -> str:
     if command == "close":
         replies = desk.close(case)
         queue_for_terminal(desk, case, replies)
-        return desk.staff("closed_by", name=CASEWORKER_NAME) if replies else desk.staff("card_closed")
+        return (
+            desk.staff("closed_by", name=desk.staff("console_name")) if replies else desk.staff("card_closed")
+        )
     return desk.staff("console_help")

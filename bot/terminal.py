@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from collections.abc import Callable
+from functools import partial
 from typing import TextIO
 
 from bot.core.conversation import Conversation
@@ -57,7 +59,8 @@ async def chat(
             text, buttons = render(turn)
             stdout.write(text + "\n")
             stdout.flush()
-            pending = await read_event(buttons, language, stdin, stdout)
+            note = partial(conversation.content.text, turn.language, "open_in_browser")
+            pending = await read_event(buttons, language, stdin, stdout, note)
     finally:
         watcher.cancel()
 
@@ -74,7 +77,7 @@ async def print_caseworker_messages(cases: Cases, stdout: TextIO, every_seconds:
 
 
 async def read_event(
-    buttons: list[Button], language: str | None, stdin: TextIO, stdout: TextIO
+    buttons: list[Button], language: str | None, stdin: TextIO, stdout: TextIO, open_note: Callable[..., str]
 ) -> Incoming | None:
     while True:
         stdout.write("> ")
@@ -86,7 +89,7 @@ async def read_event(
         if choice.isdigit() and 1 <= int(choice) <= len(buttons):
             button = buttons[int(choice) - 1]
             if button.url:
-                stdout.write(f"  (open {button.url} in a browser)\n")
+                stdout.write(f"  {open_note(url=button.url)}\n")
                 continue
             return Incoming(TERMINAL_RESIDENT_ID, Kind.BUTTON, button.payload, language)
         return Incoming.message(TERMINAL_RESIDENT_ID, choice, language)

@@ -8,15 +8,15 @@ from bot.content.flows import Flow
 from bot.content.loader import load_content
 from bot.content.model import Content
 
-STAFF_LANGUAGE = "nl"
-
 
 def _quoted(text: str) -> str:
     return '"' + text.replace('"', "#quot;").replace("\n", " ") + '"'
 
 
-def mermaid(flow: Flow, content: Content, language: str = STAFF_LANGUAGE) -> str:
-    """A flowchart: steps as boxes, answers as rounded ends, a person as a hexagon."""
+def mermaid(flow: Flow, content: Content, language: str | None = None) -> str:
+    """A flowchart: steps as boxes, answers as rounded ends, a person as a hexagon (in the staff's language
+    unless another is given)."""
+    language = language or content.staff_language
     lines = ["flowchart TD"]
     ends: dict[str, str] = {}
     for step in flow.steps.values():

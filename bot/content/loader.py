@@ -13,7 +13,6 @@ from bot.content import plurals
 from bot.content.flows import read_flows
 from bot.content.model import (
     SCOPES,
-    STAFF_LANGUAGE,
     WEEKDAYS,
     Answer,
     AnswerText,
@@ -34,6 +33,14 @@ HOURS_PATTERN = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$")
 FOLLOW_UPS = {"menu", "language_picker"}
 # The staff strings the code fills in, with the {fields} each must use (like the resident texts).
 STAFF_FIELDS: dict[str, set[str]] = {
+    "waiting_minutes": {"minutes"},
+    "waiting_hours": {"hours", "minutes"},
+    "date_time": {"day", "month", "time"},
+    "reminder_line": {"urgent", "number", "language"},
+    "transcript_resident": {"text"},
+    "transcript_bot": {"text"},
+    "console_name": set(),
+    "console_prompt": set(),
     "topic_name": {"language", "number", "subject"},
     "urgent_marker": set(),
     "card_title": {"number"},
@@ -115,6 +122,7 @@ class _Reader:
         self.problems: list[Problem] = []
         self.plurals: dict[str, dict[str, dict[str, str]]] = {}
         self.staff_plurals: dict[str, dict[str, str]] = {}
+        self.staff_language = ""
 
     def error(self, place: str, message: str) -> None:
         self.problems.append(Problem(place, message))
@@ -135,7 +143,12 @@ class _Reader:
         if not isinstance(data, dict) or not isinstance(data.get("supported"), list):
             self.error(str(path), "needs a list `supported` of language codes")
             return (), ()
-        return tuple(data["supported"]), tuple(data.get("greeting_fallback") or ())
+        supported = tuple(str(code) for code in data["supported"])
+        self.staff_language = str(data.get("staff_language") or "")
+        if self.staff_language not in supported:
+            self.error(str(path), "needs `staff_language`, one of the supported languages")
+            self.staff_language = supported[0] if supported else "nl"
+        return supported, tuple(data.get("greeting_fallback") or ())
 
     def plural(self, spot: str, key: str, language: str, forms: dict[Any, Any]) -> dict[str, str] | None:
         """Checks that a text that changes with a number gives every CLDR category its language needs."""
@@ -248,7 +261,7 @@ class _Reader:
         strings = {}
         for key, value in data.items():
             if isinstance(value, dict):
-                forms = self.plural(where(path, value), str(key), STAFF_LANGUAGE, value)
+                forms = self.plural(where(path, value), str(key), self.staff_language, value)
                 self.staff_plurals[str(key)] = forms or {}
                 continue
             text = str(value)
@@ -481,6 +494,7 @@ def read_content(root: Path, flows_dir: Path, today: date | None = None) -> tupl
     content = Content(
         languages=languages,
         greeting_fallback=greeting_fallback,
+        staff_language=reader.staff_language,
         answers=answers,
         ui=ui,
         places=places,

@@ -13,7 +13,6 @@ from bot.content.urgent import UrgentContent
 __all__ = ["SCOPES", "WEEKDAYS", "Answer", "AnswerText", "Content", "Link", "OfficeHours", "Place", "Source"]
 
 # The staff group works in Dutch.
-STAFF_LANGUAGE = "nl"
 
 # What a source may be used for: a Mechelen fact, a rule of Flanders, or a Belgian rule.
 SCOPES = ("mechelen", "flemish", "federal")
@@ -88,6 +87,7 @@ class Content:
 
     languages: tuple[str, ...]
     greeting_fallback: tuple[str, ...]
+    staff_language: str
     answers: dict[str, Answer]
     ui: dict[str, dict[str, str]]
     places: dict[str, Place]
@@ -116,7 +116,7 @@ class Content:
         return plurals.choose(language, self.plurals[language][key], number)
 
     def staff_count(self, key: str, number: int, /) -> str:
-        return plurals.choose(STAFF_LANGUAGE, self.staff_plurals[key], number)
+        return plurals.choose(self.staff_language, self.staff_plurals[key], number)
 
     def flow_starting_on(self, intent: str) -> Flow | None:
         return next((flow for flow in self.flows.values() if intent in flow.starts_on), None)

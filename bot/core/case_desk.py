@@ -41,7 +41,11 @@ class CaseDesk:
         intent = next(
             (i for i in reversed(case.intents) if i in content.answers and i not in NOT_A_SUBJECT), None
         )
-        subject = content.answers[intent].texts["nl"].title if intent else self.staff(f"reason.{case.reason}")
+        subject = (
+            content.answers[intent].texts[content.staff_language].title
+            if intent
+            else self.staff(f"reason.{case.reason}")
+        )
         name = self.staff("topic_name", number=case.number, language=case.language.upper(), subject=subject)
         return (f"{self.staff('urgent_marker')} {name}" if case.urgent else name)[:128]
 
@@ -62,9 +66,9 @@ class CaseDesk:
         lines.append(self.staff("card_transcript"))
         for turn in self.storage.recent_turns(case.resident_id, TRANSCRIPT_TURNS):
             if turn["text"]:
-                lines.append(f"👤 {turn['text']}")
+                lines.append(self.staff("transcript_resident", text=turn["text"]))
             if turn["answer_key"] or turn["outcome"]:
-                lines.append(f"🤖 {turn['answer_key'] or turn['outcome']}")
+                lines.append(self.staff("transcript_bot", text=turn["answer_key"] or turn["outcome"]))
         lines.append("")
         failed = self.cases.failed_relays(case.id)
         if failed:
@@ -91,12 +95,20 @@ class CaseDesk:
         replies = self.conversation.replies
         return replies.say(case.language, replies.text(case.language, key))
 
+    def when(self, moment: datetime) -> str:
+        return self.staff(
+            "date_time",
+            day=str(moment.day),
+            month=str(moment.month),
+            time=moment.strftime("%H:%M"),
+        )
+
     def office_status(self, now: datetime) -> str:
         hours = self.conversation.content.office_hours
         if hours is None or hours.is_open(now):
             return self.staff("card_open_now")
         opening = hours.next_opening(now)
-        when = f"{opening:%d/%m %H:%M}" if opening else "-"
+        when = self.when(opening) if opening else "-"
         return self.staff("card_closed_now", when=when)
 
     def claim(self, case: Case, caseworker_id: int, name: str) -> Claim:
@@ -119,7 +131,11 @@ class CaseDesk:
         replies = self.conversation.replies
         language = case.language
         stars = tuple(
-            Button("⭐" * rating, payloads.encode(payloads.RATE, case.id, rating)) for rating in range(1, 6)
+            Button(
+                replies.text(language, "rating_star") * rating,
+                payloads.encode(payloads.RATE, case.id, rating),
+            )
+            for rating in range(1, 6)
         )
         return [
             replies.say_key(language, "case_closed"),
@@ -147,11 +163,15 @@ class CaseDesk:
         for case in cases:
             opened = datetime.fromisoformat(case.opened_at)
             minutes = int((now - opened).total_seconds() // 60)
-            waiting = f"{minutes // 60}u{minutes % 60:02d}" if minutes >= 60 else f"{minutes} min"
+            waiting = (
+                self.staff("waiting_hours", hours=str(minutes // 60), minutes=f"{minutes % 60:02d}")
+                if minutes >= 60
+                else self.staff("waiting_minutes", minutes=str(minutes))
+            )
             lines.append(
                 self.staff(
                     "queue_line",
-                    urgent="🚨 " if case.urgent else "",
+                    urgent=self.staff("reminder_urgent") if case.urgent else "",
                     number=case.number,
                     language=case.language.upper(),
                     waiting=waiting,

@@ -69,7 +69,14 @@ class Handoff:
         if hours.is_open(now):
             return replies.text(language, "case_opened")
         weekday = replies.text(language, f"weekday.{WEEKDAYS[opening.weekday()]}")
-        when = f"{weekday} {opening.day}/{opening.month} {opening:%H:%M}"
+        when = replies.text(
+            language,
+            "opening_when",
+            weekday=weekday,
+            day=str(opening.day),
+            month=str(opening.month),
+            time=opening.strftime("%H:%M"),
+        )
         return replies.text(language, "case_opened_closed", when=when)
 
     def recent_intents(self, resident_id: int) -> list[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from bot.content import Answer, Content, Place
 from bot.content.flows import Flow
 from bot.content.model import WEEKDAYS
@@ -150,17 +152,16 @@ class Replies:
         return self.say(language, "\n\n".join(parts), tuple(rows), title=text.title)
 
     def place_lines(self, language: str, place: Place) -> str:
-        lines = [f"📍 {self.text(language, 'address')}: {place.name}, {place.address}"]
-        if place.hours:
-            lines.append(f"🕒 {self.text(language, 'opening_hours')}:")
-            for day in WEEKDAYS:
-                periods = place.hours.get(day)
-                hours = ", ".join(p.replace("-", "–") for p in periods) if periods else None
-                lines.append(
-                    f"{self.text(language, f'weekday.{day}')}: {hours or self.text(language, 'closed')}"
-                )
-        else:
-            lines.append(f"🕒 {self.text(language, 'hours_unknown')}")
+        text = partial(self.text, language)
+        lines = [text("place_line", name=place.name, address=place.address)]
+        if not place.hours:
+            return "\n".join([*lines, text("hours_unknown")])
+        lines.append(text("hours_heading"))
+        for day in WEEKDAYS:
+            spans = [period.partition("-") for period in place.hours.get(day) or []]
+            periods = [text("period", start=start, end=end) for start, _, end in spans]
+            hours = text("period_separator").join(periods) or text("closed")
+            lines.append(text("hours_day", day=text(f"weekday.{day}"), hours=hours))
         return "\n".join(lines)
 
 

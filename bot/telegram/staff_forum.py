@@ -336,7 +336,13 @@ class CaseTopics:
         lines = [self.desk.staff("reminder", minutes=str(minutes))]
         marker = self.desk.staff("reminder_urgent")
         lines += [
-            f"{marker if case.urgent else ''}{case.number} ({case.language.upper()})" for case in waiting
+            self.desk.staff(
+                "reminder_line",
+                urgent=marker if case.urgent else "",
+                number=case.number,
+                language=case.language.upper(),
+            )
+            for case in waiting
         ]
         await deliver(partial(self.bot.send_message, self.staff_chat_id, "\n".join(lines)))
         self.cases.mark_reminded([case.id for case in waiting], moment)
