@@ -25,6 +25,9 @@ from bot.settings import PROJECT_ROOT, Settings
 from bot.storage import Storage
 from bot.storage.cases import Cases
 from bot.storage.data_rights import DataRights
+from bot.telegram.app import WelkomApplication
+from emulator import BotApiEmulator, FakeChat
+from tests.auxil.running_bot import content_never_open, running_bot, telegram_settings
 from tests.auxil.scripted_nlu import scripted_nlu
 
 # As the bot does (bot/telegram/__init__.py), for the tests that drive python-telegram-bot directly.
@@ -103,3 +106,51 @@ def conversation(
     handoff = Handoff(storage, cases, base_settings.case_reopen_days)
     privacy = Privacy(DataRights(storage), cases, base_settings.retention_days)
     return Conversation(content, storage, nlu, detector, thresholds(base_settings), handoff, privacy)
+
+
+# A bot with a staff forum against the Bot API emulator, one per test module (tests/auxil/staff_forum.py).
+
+
+@pytest.fixture(scope="module")
+async def emulator() -> AsyncIterator[BotApiEmulator]:
+    async with BotApiEmulator() as emulator:
+        yield emulator
+
+
+@pytest.fixture(scope="module")
+def forum(emulator: BotApiEmulator) -> FakeChat:
+    return emulator.make_forum("Welkom caseworkers")
+
+
+@pytest.fixture(scope="module")
+def content_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the content whose office hours are never open: every case waits, whatever the clock."""
+    return content_never_open(tmp_path_factory.mktemp("content"))
+
+
+@pytest.fixture(scope="module")
+def bot_nlu_url(nlu_url: str) -> str:
+    """Where the bot's NLU client goes; a module with a RasaProxy in front overrides it."""
+    return nlu_url
+
+
+@pytest.fixture(scope="module")
+def staff_settings(
+    base_settings: Settings,
+    emulator: BotApiEmulator,
+    forum: FakeChat,
+    bot_nlu_url: str,
+    content_dir: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Settings:
+    database = tmp_path_factory.mktemp("forum") / "welkom.db"
+    # Many cases in a minute: lift the per-group limit so the test does not wait for Telegram's pace.
+    return telegram_settings(base_settings, emulator, bot_nlu_url, database).model_copy(
+        update={"staff_chat_id": forum.id, "content_dir": content_dir, "telegram_group_max_rate": 1000}
+    )
+
+
+@pytest.fixture(scope="module")
+async def staff_bot(staff_settings: Settings) -> AsyncIterator[WelkomApplication]:
+    async with running_bot(staff_settings) as application:
+        yield application

@@ -5,21 +5,32 @@ failures that last (a blocked bot, a topic that cannot be recreated)."""
 from __future__ import annotations
 
 import shutil
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
 from bot.content import Content
 from bot.settings import PROJECT_ROOT, Settings
 from bot.storage import Storage
-from bot.storage.cases import Case, Cases
+from bot.storage.cases import Cases
 from bot.telegram.app import WelkomApplication
 from emulator import BotApiEmulator, FakeChat
 from tests.auxil.caseworker import Caseworker
 from tests.auxil.resident import Resident
-from tests.auxil.running_bot import running_bot, stopped, telegram_settings
+from tests.auxil.running_bot import running_bot, stopped
+from tests.auxil.staff_forum import case_of, cases
 
 pytestmark = pytest.mark.scripted_nlu
+
+
+@pytest.fixture(scope="module")
+def content_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The content as shipped (office hours as they are)."""
+    copy = tmp_path_factory.mktemp("content") / "content"
+    shutil.copytree(PROJECT_ROOT / "content", copy)
+    return copy
+
 
 FAULTS: dict[str, Callable[[BotApiEmulator], None]] = {
     "one 500": lambda emulator: emulator.fail_next("copyMessage", 500),
@@ -27,53 +38,6 @@ FAULTS: dict[str, Callable[[BotApiEmulator], None]] = {
     "a dropped connection": lambda emulator: emulator.reset_next("copyMessage"),
     "a 429 with retry_after": lambda emulator: emulator.fail_next("copyMessage", 429, retry_after=1),
 }
-
-
-@pytest.fixture(scope="module")
-async def emulator() -> AsyncIterator[BotApiEmulator]:
-    async with BotApiEmulator(token="717171:WELKOM-RELAYS") as emulator:
-        yield emulator
-
-
-@pytest.fixture(scope="module")
-def forum(emulator: BotApiEmulator) -> FakeChat:
-    return emulator.make_forum("Welkom caseworkers")
-
-
-@pytest.fixture(scope="module")
-def settings(
-    base_settings: Settings,
-    emulator: BotApiEmulator,
-    forum: FakeChat,
-    nlu_url: str,
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Settings:
-    content_dir = tmp_path_factory.mktemp("content") / "content"
-    shutil.copytree(PROJECT_ROOT / "content", content_dir)
-    database = tmp_path_factory.mktemp("relays") / "welkom.db"
-    return telegram_settings(base_settings, emulator, nlu_url, database).model_copy(
-        update={"staff_chat_id": forum.id, "content_dir": content_dir, "telegram_group_max_rate": 1000}
-    )
-
-
-@pytest.fixture(scope="module")
-async def bot(settings: Settings) -> AsyncIterator[WelkomApplication]:
-    async with running_bot(settings) as application:
-        yield application
-
-
-def cases(settings: Settings) -> Cases:
-    return Cases(Storage(settings.database_path))
-
-
-async def case_of(resident: Resident, content: Content, settings: Settings, language: str) -> Case:
-    await resident.says("/menu")
-    await resident.presses(content.text(language, "topic.person"))
-    await resident.presses(content.text(language, "handoff_consent_yes"))
-    await resident.emulator.settle_any(quiet=0.3, timeout=5, allow_none=True)
-    case = cases(settings).open_case_of(resident.id)
-    assert case is not None and case.thread_id is not None
-    return case
 
 
 def copies_in_topic(emulator: BotApiEmulator, forum: FakeChat, thread_id: int, text: str) -> int:
@@ -95,14 +59,14 @@ async def arrives(emulator: BotApiEmulator, seen: Callable[[], int]) -> int:
 @pytest.mark.parametrize("fault", FAULTS)
 async def test_a_resident_message_reaches_the_topic_exactly_once_despite(
     fault: str,
-    bot: WelkomApplication,
+    staff_bot: WelkomApplication,
     emulator: BotApiEmulator,
     forum: FakeChat,
     content: Content,
-    settings: Settings,
+    staff_settings: Settings,
 ) -> None:
     hanna = Resident(emulator, "Hanna", language_code="uk")
-    case = await case_of(hanna, content, settings, "uk")
+    case = await case_of(hanna, content, "uk", staff_settings)
     FAULTS[fault](emulator)
     text = f"мій лист від OCMW ({fault})"
     await hanna.says(text, expect_reply=False)
@@ -113,14 +77,14 @@ async def test_a_resident_message_reaches_the_topic_exactly_once_despite(
 @pytest.mark.parametrize("fault", FAULTS)
 async def test_a_caseworker_message_reaches_the_resident_exactly_once_despite(
     fault: str,
-    bot: WelkomApplication,
+    staff_bot: WelkomApplication,
     emulator: BotApiEmulator,
     forum: FakeChat,
     content: Content,
-    settings: Settings,
+    staff_settings: Settings,
 ) -> None:
     yusuf = Resident(emulator, "Yusuf", language_code="tr")
-    case = await case_of(yusuf, content, settings, "tr")
+    case = await case_of(yusuf, content, "tr", staff_settings)
     els = Caseworker(emulator, forum, "Els")
     await els.presses("🙋 Opnemen", thread_id=case.thread_id)
     FAULTS[fault](emulator)
@@ -133,15 +97,19 @@ async def test_a_caseworker_message_reaches_the_resident_exactly_once_despite(
 
 
 async def test_relays_recorded_before_a_stop_are_delivered_once_after_the_restart(
-    bot: WelkomApplication, emulator: BotApiEmulator, forum: FakeChat, content: Content, settings: Settings
+    staff_bot: WelkomApplication,
+    emulator: BotApiEmulator,
+    forum: FakeChat,
+    content: Content,
+    staff_settings: Settings,
 ) -> None:
     noor = Resident(emulator, "Noor", language_code="ar")
-    case = await case_of(noor, content, settings, "ar")
+    case = await case_of(noor, content, "ar", staff_settings)
     els = Caseworker(emulator, forum, "Els")
-    async with stopped(bot):
+    async with stopped(staff_bot):
         # What a bot that stops right after recording leaves behind: each update marked as seen and
         # an outbox row, but no copy sent.
-        storage = Storage(settings.database_path)
+        storage = Storage(staff_settings.database_path)
         from_resident = emulator.push_text(noor.user, "رسالة قبل التوقف")
         from_caseworker = emulator.push_text(
             els.user, "Ik bel je morgen om 10 uur.", chat=forum, message_thread_id=case.thread_id
@@ -154,19 +122,23 @@ async def test_relays_recorded_before_a_stop_are_delivered_once_after_the_restar
             message_id = emulator.message_of(update_id)["message_id"]
             assert Cases(storage).begin_relay(case.id, sender, text, message_id) is not None
         storage.close()
-        async with running_bot(settings):
+        async with running_bot(staff_settings):
             seen_in_topic = lambda: copies_in_topic(emulator, forum, case.thread_id or 0, "رسالة قبل التوقف")  # noqa: E731
             assert await arrives(emulator, seen_in_topic) == 1
             assert await arrives(emulator, lambda: copies_to(noor, "Ik bel je morgen om 10 uur.")) == 1
-        assert not cases(settings).undelivered(case.id, "resident")
-        assert not cases(settings).undelivered(case.id, "caseworker")
+        assert not cases(staff_settings).undelivered(case.id, "resident")
+        assert not cases(staff_settings).undelivered(case.id, "caseworker")
 
 
 async def test_a_message_to_a_resident_who_blocked_the_bot_is_reported_in_the_topic_and_on_the_card(
-    bot: WelkomApplication, emulator: BotApiEmulator, forum: FakeChat, content: Content, settings: Settings
+    staff_bot: WelkomApplication,
+    emulator: BotApiEmulator,
+    forum: FakeChat,
+    content: Content,
+    staff_settings: Settings,
 ) -> None:
     ayse = Resident(emulator, "Ayşe", language_code="tr")
-    case = await case_of(ayse, content, settings, "tr")
+    case = await case_of(ayse, content, "tr", staff_settings)
     ayse.user.blocked = True
     els = Caseworker(emulator, forum, "Els")
     await els.writes_in(case.thread_id or 0, "Merhaba Ayşe, size yardım edebilirim.")
@@ -177,10 +149,14 @@ async def test_a_message_to_a_resident_who_blocked_the_bot_is_reported_in_the_to
 
 
 async def test_a_caseworker_message_that_keeps_failing_is_reported_and_shown_on_the_card(
-    bot: WelkomApplication, emulator: BotApiEmulator, forum: FakeChat, content: Content, settings: Settings
+    staff_bot: WelkomApplication,
+    emulator: BotApiEmulator,
+    forum: FakeChat,
+    content: Content,
+    staff_settings: Settings,
 ) -> None:
     lina = Resident(emulator, "Lina", language_code="en")
-    case = await case_of(lina, content, settings, "en")
+    case = await case_of(lina, content, "en", staff_settings)
     els = Caseworker(emulator, forum, "Els")
     emulator.fail_next("copyMessage", 500, times=4)
     emulator.push_text(
@@ -199,24 +175,32 @@ async def test_a_caseworker_message_that_keeps_failing_is_reported_and_shown_on_
 
 
 async def test_a_resident_message_whose_topic_is_gone_for_good_is_reported_in_their_language(
-    bot: WelkomApplication, emulator: BotApiEmulator, forum: FakeChat, content: Content, settings: Settings
+    staff_bot: WelkomApplication,
+    emulator: BotApiEmulator,
+    forum: FakeChat,
+    content: Content,
+    staff_settings: Settings,
 ) -> None:
     amira = Resident(emulator, "Amira", language_code="fr")
-    case = await case_of(amira, content, settings, "fr")
+    case = await case_of(amira, content, "fr", staff_settings)
     emulator.delete_topic(forum, case.thread_id)
     emulator.fail_next(
         "createForumTopic", 400, description="Bad Request: not enough rights to create a topic"
     )
     replies = await amira.says("voici ma lettre du CPAS")
     assert replies[-1].text == content.text("fr", "relay_failed")
-    assert cases(settings).failed_relays(case.id) == 1
+    assert cases(staff_settings).failed_relays(case.id) == 1
 
 
 async def test_an_edit_that_cannot_be_relayed_is_reported_to_its_author(
-    bot: WelkomApplication, emulator: BotApiEmulator, forum: FakeChat, content: Content, settings: Settings
+    staff_bot: WelkomApplication,
+    emulator: BotApiEmulator,
+    forum: FakeChat,
+    content: Content,
+    staff_settings: Settings,
 ) -> None:
     olena = Resident(emulator, "Olena", language_code="uk")
-    case = await case_of(olena, content, settings, "uk")
+    case = await case_of(olena, content, "uk", staff_settings)
     els = Caseworker(emulator, forum, "Els")
     await els.writes_in(case.thread_id or 0, "Приходьте у вівторок")
     gone = "Bad Request: message to edit not found"
@@ -232,10 +216,14 @@ async def test_an_edit_that_cannot_be_relayed_is_reported_to_its_author(
 
 
 async def test_a_copy_that_times_out_is_not_sent_again_now_or_after_a_restart(
-    bot: WelkomApplication, emulator: BotApiEmulator, forum: FakeChat, content: Content, settings: Settings
+    staff_bot: WelkomApplication,
+    emulator: BotApiEmulator,
+    forum: FakeChat,
+    content: Content,
+    staff_settings: Settings,
 ) -> None:
     pieter = Resident(emulator, "Pieter", language_code="nl")
-    case = await case_of(pieter, content, settings, "nl")
+    case = await case_of(pieter, content, "nl", staff_settings)
     els = Caseworker(emulator, forum, "Els")
     await els.presses("🙋 Opnemen", thread_id=case.thread_id)
     # Longer than the 5 s read timeout: Telegram may have carried it out, the bot cannot tell.
@@ -251,7 +239,7 @@ async def test_a_copy_that_times_out_is_not_sent_again_now_or_after_a_restart(
     await emulator.world.changed.wait_for(lambda: attempts() > 0, 10)
     await emulator.settle_any(quiet=3.0, timeout=15, allow_none=True)
     assert attempts() == 1 and copies_to(pieter, text) <= 1
-    assert not cases(settings).undelivered(case.id, "caseworker")
-    async with stopped(bot), running_bot(settings):
+    assert not cases(staff_settings).undelivered(case.id, "caseworker")
+    async with stopped(staff_bot), running_bot(staff_settings):
         await emulator.settle_any(quiet=1.0, timeout=3, allow_none=True)
     assert attempts() == 1

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
@@ -15,13 +14,11 @@ from bot.nlu import RasaNlu
 from bot.nlu.evaluation import training_examples
 from bot.safety_report import evaluate, nlu_rankings, read_safety_set
 from bot.settings import PROJECT_ROOT, Settings
-from bot.storage import Storage
-from bot.storage.cases import Cases
 from bot.telegram.app import WelkomApplication
 from emulator import BotApiEmulator, FakeChat
 from tests.auxil.rasa_proxy import RasaProxy
 from tests.auxil.resident import Resident
-from tests.auxil.running_bot import content_never_open, running_bot, telegram_settings
+from tests.auxil.staff_forum import cases
 
 pytestmark = pytest.mark.rasa
 
@@ -42,52 +39,20 @@ NUMBER = re.compile(r"\d{3}(?: \d{3})*")
 
 
 @pytest.fixture(scope="module")
-async def emulator() -> AsyncIterator[BotApiEmulator]:
-    async with BotApiEmulator(token="717171:WELKOM-URGENT") as emulator:
-        yield emulator
-
-
-@pytest.fixture(scope="module")
-def forum(emulator: BotApiEmulator) -> FakeChat:
-    return emulator.make_forum("Welkom caseworkers")
-
-
-@pytest.fixture(scope="module")
 async def rasa(rasa_url: str) -> AsyncIterator[RasaProxy]:
     async with RasaProxy(rasa_url) as proxy:
         yield proxy
 
 
 @pytest.fixture(scope="module")
-def content_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return content_never_open(tmp_path_factory.mktemp("content"))
-
-
-@pytest.fixture(scope="module")
-def settings(
-    base_settings: Settings,
-    emulator: BotApiEmulator,
-    forum: FakeChat,
-    rasa: RasaProxy,
-    tmp_path_factory: pytest.TempPathFactory,
-    content_dir: Path,
-) -> Settings:
-    database = tmp_path_factory.mktemp("urgent") / "welkom.db"
-    return telegram_settings(base_settings, emulator, rasa.url, database).model_copy(
-        update={"staff_chat_id": forum.id, "content_dir": content_dir, "telegram_group_max_rate": 1000}
-    )
-
-
-@pytest.fixture(scope="module")
-async def bot(settings: Settings) -> AsyncIterator[WelkomApplication]:
-    async with running_bot(settings) as application:
-        yield application
+def bot_nlu_url(rasa: RasaProxy) -> str:
+    return rasa.url
 
 
 @pytest.mark.parametrize("nlu", ["up", "down"])
 @pytest.mark.parametrize("language", list(IN_DANGER))
 async def test_a_resident_in_danger_gets_the_number_first_in_their_language(
-    bot: WelkomApplication,
+    staff_bot: WelkomApplication,
     emulator: BotApiEmulator,
     rasa: RasaProxy,
     content: Content,
@@ -112,7 +77,7 @@ async def test_a_resident_in_danger_gets_the_number_first_in_their_language(
 @pytest.mark.parametrize("nlu", ["up", "down"])
 @pytest.mark.parametrize("language", list(CALM))
 async def test_a_calm_message_gets_no_emergency_help(
-    bot: WelkomApplication,
+    staff_bot: WelkomApplication,
     emulator: BotApiEmulator,
     rasa: RasaProxy,
     content: Content,
@@ -129,13 +94,17 @@ async def test_a_calm_message_gets_no_emergency_help(
 
 
 async def test_an_urgent_case_is_unmistakable_and_pinned_in_the_staff_forum(
-    bot: WelkomApplication, emulator: BotApiEmulator, forum: FakeChat, content: Content, settings: Settings
+    staff_bot: WelkomApplication,
+    emulator: BotApiEmulator,
+    forum: FakeChat,
+    content: Content,
+    staff_settings: Settings,
 ) -> None:
     amina = Resident(emulator, "Amina", language_code="ar")
     await amina.says("زوجي يضربني ويهددني بالسكين")
     await amina.presses(content.text("ar", "handoff_consent_yes"))
     await emulator.settle_any(quiet=0.3, timeout=5, allow_none=True)
-    case = Cases(Storage(settings.database_path)).open_case_of(amina.id)
+    case = cases(staff_settings).open_case_of(amina.id)
     assert case is not None and case.urgent and case.urgent_category == "violence"
     assert case.thread_id is not None and case.card_message_id is not None
     assert emulator.topic(forum, case.thread_id).name.startswith("🚨")
@@ -145,7 +114,7 @@ async def test_an_urgent_case_is_unmistakable_and_pinned_in_the_staff_forum(
 
 
 async def test_a_resident_in_a_case_who_writes_of_danger_gets_the_number_at_once(
-    bot: WelkomApplication, emulator: BotApiEmulator, content: Content
+    staff_bot: WelkomApplication, emulator: BotApiEmulator, content: Content
 ) -> None:
     jan = Resident(emulator, "Jan", language_code="nl")
     await jan.says("ik wil met een medewerker praten")
