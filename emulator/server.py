@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
+import time
 from types import TracebackType
 from typing import Any
 
@@ -112,6 +113,17 @@ class BotApiEmulator(EmulatorDriver):
 
     async def _handle_api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
+        if method.lower() == "getupdates":
+            return await self._answer_api(request, method)
+        self.world.busy += 1
+        try:
+            return await self._answer_api(request, method)
+        finally:
+            self.world.busy -= 1
+            self.world.last_call_at = time.monotonic()
+            self.world.changed.fire()
+
+    async def _answer_api(self, request: web.Request, method: str) -> web.Response:
         if request.match_info["token"] != self.token:
             return self._reply(error=ApiError(401))
         try:

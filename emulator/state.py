@@ -77,6 +77,10 @@ class World:
         # chat id -> pinned message ids, the latest last; see pins.py
         self.pinned: dict[int, list[int]] = {}
         self.calls: list[Call] = []
+        # Bot API calls other than getUpdates being answered now, and when the last one ended: how
+        # waits for silence tell that the bot has finished with what it was given.
+        self.busy = 0
+        self.last_call_at = time.monotonic()
         self.errors: list[ErrorRecord] = []
         self.faults: list[Fault] = []
         self.changed = Signal()
@@ -153,6 +157,10 @@ class World:
         self.updates.append(copy.deepcopy(update))
         self.updates.sort(key=lambda queued: queued["update_id"])
         self.changed.fire()
+
+    def idle_for(self, seconds: float) -> bool:
+        """True when every update was fetched and no call of the bot's was open for `seconds`."""
+        return not self.updates and not self.busy and time.monotonic() - self.last_call_at >= seconds
 
     def confirm(self, offset: int | None) -> None:
         """Forget updates confirmed by a getUpdates offset (negative: keep the last -offset)."""

@@ -14,6 +14,9 @@ from .records import SentMessage
 from .state import World
 
 ACTIVITY_KINDS = ("sent", "edited", "deleted")
+# Longer than the bot's own pauses between calls for one update (a retry after a 429 or a 5xx aside).
+IDLE_SECONDS = 1.0
+IDLE_POLL_SECONDS = 0.1
 
 
 class EmulatorTimeout(AssertionError):
@@ -77,15 +80,27 @@ class Waiting:
         self._markers[chat_id] = len(self.world.activity)
         return found
 
+    async def _activity_or_idle(self, start: int, chats: set[int] | None, deadline: float) -> bool:
+        """True at the first activity in `chats`; False when the bot went idle or time ran out."""
+        while (remaining := deadline - time.monotonic()) > 0:
+            if self._count(start, chats) > 0:
+                return True
+            if self.world.idle_for(IDLE_SECONDS):
+                return False
+            await self.world.changed.wait(min(remaining, IDLE_POLL_SECONDS))
+        return self._count(start, chats) > 0
+
     async def _quiet_after(
         self, start: int, chats: set[int] | None, quiet: float, limit: float, allow_none: bool
     ) -> list[SentMessage] | None:
         """Wait for the first activity in `chats` after `start`, then until `quiet` seconds pass
-        without more; None if nothing came within `limit` seconds and that is allowed."""
+        without more; None if nothing came within `limit` seconds and that is allowed, or, when it
+        is allowed, once the bot has fetched every update and made no call for IDLE_SECONDS."""
         deadline = time.monotonic() + limit
-        if not await self.world.changed.wait_for(lambda: self._count(start, chats) > 0, limit):
-            if allow_none:
+        if allow_none:
+            if not await self._activity_or_idle(start, chats, deadline):
                 return None
+        elif not await self.world.changed.wait_for(lambda: self._count(start, chats) > 0, limit):
             raise self._timeout(f"no reply within {limit}s", chats, [])
         seen = self._count(start, chats)
         while (remaining := deadline - time.monotonic()) > 0:
