@@ -5,8 +5,8 @@ from __future__ import annotations
 import shlex
 from typing import TextIO
 
+from bot.clock import now
 from bot.core.case_desk import CaseDesk
-from bot.core.handoff import now
 from bot.core.messages import Reply
 from bot.storage.cases import Case
 

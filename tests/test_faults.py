@@ -152,9 +152,8 @@ async def test_logs_hold_neither_message_text_nor_telegram_ids(
     caplog.set_level("INFO")
     private = Resident(emulator, "Private", language_code="en")
     await private.says("my secret landlord problem on Kerkstraat 12")
-    await rasa.set_mode("down")
-    await private.says("another private sentence about my visa")
-    await rasa.set_mode("up")
+    async with rasa.mode("down"):
+        await private.says("another private sentence about my visa")
     logged = "\n".join(record.getMessage() for record in caplog.records)
     assert "Kerkstraat" not in logged and "private sentence" not in logged
     assert str(private.id) not in logged

@@ -59,13 +59,10 @@ async def test_a_resident_in_danger_gets_the_number_first_in_their_language(
     language: str,
     nlu: str,
 ) -> None:
-    await rasa.set_mode(nlu)
-    try:
+    async with rasa.mode(nlu):
         resident = Resident(emulator, f"Resident {language} {nlu}", language_code=language)
         message, category = IN_DANGER[language]
         replies = await resident.says(message)
-    finally:
-        await rasa.set_mode("up")
     help_text = content.urgent.categories[category].help[language]
     first_line = replies[0].text.strip("\u200f\u200e\u202b\u202c\u2067\u2069").splitlines()[0]
     assert NUMBER.findall(first_line) == NUMBER.findall(help_text.splitlines()[0]) != []
@@ -84,12 +81,9 @@ async def test_a_calm_message_gets_no_emergency_help(
     language: str,
     nlu: str,
 ) -> None:
-    await rasa.set_mode(nlu)
-    try:
+    async with rasa.mode(nlu):
         resident = Resident(emulator, f"Calm {language} {nlu}", language_code=language)
         replies = await resident.says(CALM[language])
-    finally:
-        await rasa.set_mode("up")
     assert not any(reply.mentions("112") or reply.mentions("101") for reply in replies)
 
 

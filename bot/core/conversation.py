@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from bot.clock import now
 from bot.content import Content
 from bot.core.answer_choice import Thresholds
-from bot.core.handoff import Handoff, now
+from bot.core.handoff import Handoff
 from bot.core.incoming_flood import FloodGuard, Pace
 from bot.core.language import LanguageDetection
 from bot.core.messages import Incoming, Kind, Reply, Turn

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from bot.content.model import WEEKDAYS
 from bot.core import payloads
@@ -103,7 +103,3 @@ class Handoff:
     def relay(self, case: Case, language: str) -> Turn:
         """While a case is open, the resident's messages go to the caseworker; the bot stays silent."""
         return Turn([], language=language, outcome="relayed", relay_case=case.id)
-
-
-def now() -> datetime:
-    return datetime.now(UTC)

@@ -20,6 +20,21 @@ HANDOFF_STEPS = ("offer", "yes", "no", "leave")
 HANDOFF_REASONS = ("asked", "not_understood", "feedback", "urgent", "case")
 FEEDBACK_VALUES = ("up", "down")
 
+# Each action and how many arguments its payload carries.
+ARITY = {
+    MENU: 0,
+    PICK_LANGUAGE: 1,
+    SWITCH_LANGUAGE: 1,
+    TOPIC: 1,
+    ANSWER: 1,
+    FEEDBACK: 2,
+    FLOW: 2,
+    HANDOFF: 2,
+    RATE: 2,
+    PRIVACY: 1,
+    FORGET: 1,
+}
+
 
 @dataclass(frozen=True)
 class Payload:
@@ -36,20 +51,7 @@ def decode(data: str) -> Payload | None:
     if not data or len(data.encode()) > 64:
         return None
     action, *args = data.split(":")
-    arity = {
-        MENU: 0,
-        PICK_LANGUAGE: 1,
-        SWITCH_LANGUAGE: 1,
-        TOPIC: 1,
-        ANSWER: 1,
-        FEEDBACK: 2,
-        FLOW: 2,
-        HANDOFF: 2,
-        RATE: 2,
-        PRIVACY: 1,
-        FORGET: 1,
-    }
-    if arity.get(action) != len(args) or not all(args):
+    if ARITY.get(action) != len(args) or not all(args):
         return None
     if action == FEEDBACK and (args[0] not in FEEDBACK_VALUES or not args[1].isdigit()):
         return None

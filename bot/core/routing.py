@@ -14,6 +14,9 @@ from bot.storage import Resident
 if TYPE_CHECKING:
     from bot.core.conversation import Conversation
 
+# The commands residents can type, in the order the chat app's command menu shows them.
+COMMANDS = ("start", "menu", "language", "help", "privacy", "mydata", "forget")
+
 Command = Callable[[Resident, Incoming, str], Turn]
 Press = Callable[[Resident, str, tuple[str, ...]], Turn]
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
+from bot.clock import now, timestamp
 from bot.storage.database import Storage
 
 
@@ -31,10 +32,6 @@ class Case:
     @property
     def number(self) -> str:
         return f"#{self.id}"
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _case(row: dict[str, Any]) -> Case:
@@ -80,7 +77,7 @@ class Cases:
         return self._one("SELECT * FROM cases WHERE thread_id = ? ORDER BY id DESC LIMIT 1", [thread_id])
 
     def recently_closed(self, resident_id: int, within_days: int) -> Case | None:
-        since = (_now() - timedelta(days=within_days)).isoformat(timespec="seconds")
+        since = timestamp(now() - timedelta(days=within_days))
         return self._one(
             "SELECT * FROM cases WHERE resident_id = ? AND status = 'closed' AND closed_at >= ? "
             "ORDER BY closed_at DESC LIMIT 1",
@@ -105,7 +102,7 @@ class Cases:
                     "urgent": int(urgent),
                     "reason": reason,
                     "intents": json.dumps(intents),
-                    "opened_at": _now().isoformat(timespec="seconds"),
+                    "opened_at": timestamp(),
                     "urgent_category": urgent_category,
                 }
             )
@@ -136,7 +133,7 @@ class Cases:
             cursor = self.storage.execute(
                 "UPDATE cases SET claimed_by = ?, claimed_by_name = ?, claimed_at = COALESCE(claimed_at, ?) "
                 "WHERE id = ? AND status = 'open' AND (claimed_by IS NULL OR claimed_by = ?)",
-                [caseworker_id, name, _now().isoformat(timespec="seconds"), case_id, caseworker_id],
+                [caseworker_id, name, timestamp(), case_id, caseworker_id],
             )
         return cursor.rowcount == 1
 
@@ -145,14 +142,14 @@ class Cases:
         with self.storage.write():
             self.storage.executemany(
                 "UPDATE cases SET reminded_at = ? WHERE id = ?",
-                [(moment.isoformat(timespec="seconds"), case_id) for case_id in case_ids],
+                [(timestamp(moment), case_id) for case_id in case_ids],
             )
 
     def close(self, case_id: int) -> bool:
         with self.storage.write():
             cursor = self.storage.execute(
                 "UPDATE cases SET status = 'closed', closed_at = ? WHERE id = ? AND status = 'open'",
-                [_now().isoformat(timespec="seconds"), case_id],
+                [timestamp(), case_id],
             )
         return cursor.rowcount == 1
 
@@ -179,7 +176,7 @@ class Cases:
             self.storage.execute(
                 "INSERT OR IGNORE INTO case_messages (case_id, sender, text, source_message_id, delivered, "
                 "created_at) VALUES (?, ?, ?, ?, 0, ?)",
-                [case_id, sender, text, source_message_id, _now().isoformat(timespec="seconds")],
+                [case_id, sender, text, source_message_id, timestamp()],
             )
         rows = list(
             self.storage.rows(
@@ -199,7 +196,7 @@ class Cases:
     def mark_failed(self, message_id: int, failure: str) -> None:
         with self.storage.write():
             self.storage.table("case_messages").update(
-                message_id, {"failed_at": _now().isoformat(timespec="seconds"), "failure": failure}
+                message_id, {"failed_at": timestamp(), "failure": failure}
             )
 
     def relay(self, message_id: int) -> dict[str, Any] | None:

@@ -6,13 +6,13 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
 from sqlite_utils.db import Table
 
+from bot.clock import timestamp
 from bot.storage.migrations import migrations
 
 
@@ -37,10 +37,6 @@ class LoggedTurn:
     answer_key: str | None
     outcome: str
     urgent_category: str | None = None
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 class Storage:
@@ -108,7 +104,7 @@ class Storage:
 
     def touch_resident(self, resident_id: int) -> Resident:
         """Return the resident, creating them on first contact, and note that they were seen."""
-        now = _now()
+        now = timestamp()
         with self.write():
             self.db.execute(
                 "INSERT INTO residents (id, first_seen, last_seen) VALUES (?, ?, ?) "
@@ -132,7 +128,7 @@ class Storage:
         with self.write():
             cursor = self.db.execute(
                 "INSERT OR IGNORE INTO processed_updates (update_id, seen_at) VALUES (?, ?)",
-                [update_id, _now()],
+                [update_id, timestamp()],
             )
         return cursor.rowcount == 1
 
@@ -157,7 +153,7 @@ class Storage:
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     turn.resident_id,
-                    _now(),
+                    timestamp(),
                     turn.text,
                     turn.language,
                     turn.detected_language,
@@ -186,7 +182,7 @@ class Storage:
                     "log_id": log_id,
                     "resident_id": resident_id,
                     "value": value,
-                    "created_at": _now(),
+                    "created_at": timestamp(),
                 },
                 pk="log_id",
             )

@@ -22,6 +22,7 @@ from telegram.ext import (
 
 from bot.content import Content
 from bot.content.review import review_message
+from bot.core.routing import COMMANDS
 from bot.services import Services, open_services
 from bot.settings import Settings
 from bot.storage.data_rights import DataRights
@@ -33,7 +34,6 @@ from bot.telegram.send_limits import SendLimits
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("start", "menu", "language", "help", "privacy", "mydata", "forget")
 MAX_REPORTED_ERRORS = 10
 # A burst to many residents at once meets Telegram's 429s; three retries lost replies in the benchmark.
 TELEGRAM_RETRIES_AFTER_429 = 10

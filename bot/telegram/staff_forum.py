@@ -11,8 +11,8 @@ from telegram import Bot, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError, TimedOut
 
+from bot.clock import now
 from bot.core.case_desk import CaseDesk
-from bot.core.handoff import now
 from bot.core.messages import CaseOpened, CaseRated, Reply, ResidentForgotten, ResidentLeft, StaffEvent, Turn
 from bot.storage.cases import Case, Cases
 from bot.telegram.delivery import deliver

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Message, Update
 
-from bot.core.handoff import now
+from bot.clock import now
 from bot.storage.cases import Case
 from bot.telegram.context import WelkomContext
 

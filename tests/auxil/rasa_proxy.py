@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from types import TracebackType
 
 import httpx
@@ -12,12 +14,12 @@ from bot.nlu.rasa_server import free_port
 
 
 class RasaProxy:
-    """`mode` is "up" (forward), "down" (connection refused) or "slow" (answers after `delay`)."""
+    """`state` is "up" (forward), "down" (connection refused) or "slow" (answers after `delay`)."""
 
     def __init__(self, rasa_url: str, delay: float = 3.0) -> None:
         self.rasa_url = rasa_url
         self.delay = delay
-        self.mode = "up"
+        self.state = "up"
         self.forwarded = 0
         self._client = httpx.AsyncClient(timeout=10)
         self._runner: web.AppRunner | None = None
@@ -26,10 +28,10 @@ class RasaProxy:
         self.url = f"http://127.0.0.1:{self.port}"
 
     async def _parse(self, request: web.Request) -> web.Response:
-        if self.mode == "down" and request.transport is not None:
+        if self.state == "down" and request.transport is not None:
             request.transport.close()  # like a killed server: the connection just ends
             raise web.HTTPServiceUnavailable
-        if self.mode == "slow":
+        if self.state == "slow":
             await asyncio.sleep(self.delay)
         response = await self._client.post(f"{self.rasa_url}/model/parse", content=await request.read())
         self.forwarded += 1
@@ -56,7 +58,16 @@ class RasaProxy:
             self._site = None
         elif mode != "down" and self._site is None:
             await self._listen()
-        self.mode = mode
+        self.state = mode
+
+    @asynccontextmanager
+    async def mode(self, mode: str) -> AsyncIterator[None]:
+        """In `mode` while the block runs, then "up" again, whatever the block did."""
+        await self.set_mode(mode)
+        try:
+            yield
+        finally:
+            await self.set_mode("up")
 
     async def __aenter__(self) -> RasaProxy:
         await self.start()
