@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
+from bot import clock
 from bot.storage.database import Storage
 
 # Telegram keeps an undelivered update for 24 hours at most; after that its id can never come again.
@@ -63,9 +64,9 @@ class DataRights:
 
     def apply_retention(self, days: int, now: datetime | None = None) -> dict[str, int]:
         """Delete conversation turns and closed cases older than `days`; returns what was deleted."""
-        moment = now or datetime.now(UTC)
-        cutoff = (moment - timedelta(days=days)).isoformat(timespec="seconds")
-        updates_cutoff = (moment - UPDATE_IDS_KEPT).isoformat(timespec="seconds")
+        moment = now or clock.now()
+        cutoff = clock.timestamp(moment - timedelta(days=days))
+        updates_cutoff = clock.timestamp(moment - UPDATE_IDS_KEPT)
         with self.storage.write():
             old_turns = "SELECT id FROM conversation_log WHERE created_at < ?"
             self.storage.execute(f"DELETE FROM feedback WHERE log_id IN ({old_turns})", [cutoff])
