@@ -11,7 +11,8 @@ import pytest
 
 from bot.content import Content, ContentError, load_content
 from bot.content.check import nlu_examples
-from bot.content.loader import Problem, read_content
+from bot.content.loader import read_content
+from bot.content.problems import Problem
 from bot.settings import PROJECT_ROOT
 
 CONTENT = PROJECT_ROOT / "content"

@@ -6,8 +6,9 @@ from collections import Counter
 from pathlib import Path
 from typing import TextIO
 
-from bot.content.loader import Problem, read_content
+from bot.content.loader import read_content
 from bot.content.model import Content
+from bot.content.problems import Problem
 from bot.content.yaml_lines import YamlFileError, load_yaml, where
 from bot.settings import Settings
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot.content.problems import Problem
 from bot.content.yaml_lines import YamlFileError, load_yaml, where
 
 TARGET = re.compile(r"^(answer|step|flow):[a-z0-9_]+$|^handoff$")
@@ -35,23 +36,17 @@ class Flow:
     origin: str
 
 
-@dataclass(frozen=True)
-class FlowProblem:
-    where: str
-    message: str
-
-
 def read_flows(
     flows_dir: Path, languages: tuple[str, ...], intents: set[str]
-) -> tuple[dict[str, Flow], list[FlowProblem]]:
+) -> tuple[dict[str, Flow], list[Problem]]:
     """Every flow in flows/*.yaml, and every problem: missing texts, broken references."""
     flows: dict[str, Flow] = {}
-    problems: list[FlowProblem] = []
+    problems: list[Problem] = []
     for path in sorted(flows_dir.glob("*.yaml")) if flows_dir.exists() else []:
         try:
             raw = load_yaml(path)
         except YamlFileError as error:
-            problems.append(FlowProblem(error.where, error.reason))
+            problems.append(Problem(error.where, error.reason))
             continue
         flow = _flow(path, raw, languages, problems)
         if flow is not None:
@@ -61,32 +56,30 @@ def read_flows(
     return flows, problems
 
 
-def _flow(path: Path, raw: Any, languages: tuple[str, ...], problems: list[FlowProblem]) -> Flow | None:
+def _flow(path: Path, raw: Any, languages: tuple[str, ...], problems: list[Problem]) -> Flow | None:
     spot = where(path, raw)
     if not isinstance(raw, dict) or not isinstance(raw.get("steps"), dict) or "start" not in raw:
-        problems.append(FlowProblem(spot, "a flow needs `start` and `steps`"))
+        problems.append(Problem(spot, "a flow needs `start` and `steps`"))
         return None
     steps = {}
     for key, step in raw["steps"].items():
         step_spot = where(path, step)
         if not isinstance(step, dict) or not isinstance(step.get("text"), dict):
-            problems.append(FlowProblem(step_spot, f"step `{key}` needs `text` per language"))
+            problems.append(Problem(step_spot, f"step `{key}` needs `text` per language"))
             continue
         for language in languages:
             if not step["text"].get(language):
-                problems.append(FlowProblem(step_spot, f"step `{key}` has no text in `{language}`"))
+                problems.append(Problem(step_spot, f"step `{key}` has no text in `{language}`"))
         options = []
         for option in step.get("options") or []:
             option_spot = where(path, option)
             if not isinstance(option, dict) or not isinstance(option.get("label"), dict):
-                problems.append(
-                    FlowProblem(option_spot, f"step `{key}`: each option needs `label` and `next`")
-                )
+                problems.append(Problem(option_spot, f"step `{key}`: each option needs `label` and `next`"))
                 continue
             target = str(option.get("next", ""))
             if not TARGET.match(target):
                 problems.append(
-                    FlowProblem(
+                    Problem(
                         option_spot,
                         f"step `{key}`: `next: {target}` must be answer:…, step:…, flow:… or handoff",
                     )
@@ -94,7 +87,7 @@ def _flow(path: Path, raw: Any, languages: tuple[str, ...], problems: list[FlowP
             for language in languages:
                 if not option["label"].get(language):
                     problems.append(
-                        FlowProblem(option_spot, f"step `{key}`: an option has no label in `{language}`")
+                        Problem(option_spot, f"step `{key}`: an option has no label in `{language}`")
                     )
             options.append(Option({str(k): str(v) for k, v in option["label"].items()}, target))
         steps[str(key)] = Step(
@@ -103,16 +96,12 @@ def _flow(path: Path, raw: Any, languages: tuple[str, ...], problems: list[FlowP
     return Flow(path.stem, str(raw["start"]), tuple(raw.get("starts_on") or ()), steps, spot)
 
 
-def _check_references(
-    flow: Flow, flows: dict[str, Flow], intents: set[str], problems: list[FlowProblem]
-) -> None:
+def _check_references(flow: Flow, flows: dict[str, Flow], intents: set[str], problems: list[Problem]) -> None:
     if flow.start not in flow.steps:
-        problems.append(FlowProblem(flow.origin, f"flow `{flow.key}` starts at unknown step `{flow.start}`"))
+        problems.append(Problem(flow.origin, f"flow `{flow.key}` starts at unknown step `{flow.start}`"))
     for intent in flow.starts_on:
         if intent not in intents:
-            problems.append(
-                FlowProblem(flow.origin, f"flow `{flow.key}` starts on unknown intent `{intent}`")
-            )
+            problems.append(Problem(flow.origin, f"flow `{flow.key}` starts on unknown intent `{intent}`"))
     for step in flow.steps.values():
         for option in step.options:
             kind, _, name = option.target.partition(":")
@@ -122,6 +111,4 @@ def _check_references(
                 or (kind == "flow" and name not in flows)
             )
             if broken:
-                problems.append(
-                    FlowProblem(step.origin, f"step `{step.key}` leads to unknown `{option.target}`")
-                )
+                problems.append(Problem(step.origin, f"step `{step.key}` leads to unknown `{option.target}`"))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import string
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ from bot.content.model import (
     Source,
 )
 from bot.content.office_hours import parse_period
+from bot.content.problems import Problem
 from bot.content.urgent import read_urgent
 from bot.content.yaml_lines import YamlFileError, load_yaml, where
 
@@ -93,16 +93,6 @@ STAFF_FIELDS: dict[str, set[str]] = {
     "review.how": set(),
     "review.nothing": set(),
 }
-
-
-@dataclass(frozen=True)
-class Problem:
-    where: str
-    message: str
-    severity: str = "error"
-
-    def __str__(self) -> str:
-        return f"{self.where}: {self.severity}: {self.message}"
 
 
 class ContentError(Exception):
@@ -478,7 +468,7 @@ def read_content(root: Path, flows_dir: Path, today: date | None = None) -> tupl
     topics = reader.topics()
     answers = reader.answers(languages, places)
     flows, flow_problems = read_flows(flows_dir, languages, set(answers))
-    reader.problems += [Problem(problem.where, problem.message) for problem in flow_problems]
+    reader.problems += flow_problems
     any_ui = next(iter(ui.values()), {})
     for topic, entries in topics.items():
         if f"topic.{topic}" not in any_ui:
@@ -490,7 +480,7 @@ def read_content(root: Path, flows_dir: Path, today: date | None = None) -> tupl
                     str(root / "menu.yaml"), f"topic `{topic}` leads to `{entry}`, which does not exist"
                 )
     urgent, urgent_problems = read_urgent(root / "urgent", languages)
-    reader.problems += [Problem(place, message) for place, message in urgent_problems]
+    reader.problems += urgent_problems
     content = Content(
         languages=languages,
         greeting_fallback=greeting_fallback,

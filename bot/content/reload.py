@@ -7,8 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.content.loader import Problem, read_content
+from bot.content.loader import read_content
 from bot.content.model import Content
+from bot.content.problems import Problem
 
 log = logging.getLogger(__name__)
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.content.problems import Problem
 from bot.content.yaml_lines import YamlFileError, load_yaml, where
 
 CALM = "calm"
@@ -54,38 +55,44 @@ class UrgentContent:
     signals: tuple[Signal, ...] = ()
 
 
-def read_urgent(root: Path, languages: tuple[str, ...]) -> tuple[UrgentContent, list[tuple[str, str]]]:
+def read_urgent(root: Path, languages: tuple[str, ...]) -> tuple[UrgentContent, list[Problem]]:
     """The urgent content under `root` (content/urgent) and every problem as (where, message)."""
-    problems: list[tuple[str, str]] = []
+    problems: list[Problem] = []
 
     def read(path: Path) -> Any:
         try:
             return load_yaml(path)
         except YamlFileError as error:
-            problems.append((error.where, error.reason))
+            problems.append(Problem(error.where, error.reason))
             return None
 
     path = root / "categories.yaml"
     data = read(path)
     if not isinstance(data, dict) or not isinstance(data.get("categories"), dict):
-        problems.append((str(path), "needs `categories`, `nlu` and `closed_note`"))
+        problems.append(Problem(str(path), "needs `categories`, `nlu` and `closed_note`"))
         return UrgentContent(), problems
     categories: dict[str, UrgentCategory] = {}
     for key, raw in data["categories"].items():
         spot = where(path, raw)
         if not isinstance(raw, dict) or not isinstance(raw.get("help"), dict) or not raw.get("staff"):
-            problems.append((spot, f"category `{key}` needs `staff`, `sources` and `help` per language"))
+            problems.append(
+                Problem(spot, f"category `{key}` needs `staff`, `sources` and `help` per language")
+            )
             continue
         sources = tuple(str(source) for source in raw.get("sources") or ())
         if not sources or not all(URL.match(source) for source in sources):
-            problems.append((spot, f"category `{key}` needs `sources`: the pages that confirm its numbers"))
+            problems.append(
+                Problem(spot, f"category `{key}` needs `sources`: the pages that confirm its numbers")
+            )
         texts = {str(language): str(text).strip() for language, text in raw["help"].items()}
         for language in languages:
             if not texts.get(language):
-                problems.append((where(path, raw["help"]), f"category `{key}` has no help in `{language}`"))
+                problems.append(
+                    Problem(where(path, raw["help"]), f"category `{key}` has no help in `{language}`")
+                )
             elif not re.search(r"\d{3}", texts[language].splitlines()[0]):
                 problems.append(
-                    (
+                    Problem(
                         where(path, raw["help"]),
                         f"`{key}` in `{language}`: the first line must give the number",
                     )
@@ -96,15 +103,17 @@ def read_urgent(root: Path, languages: tuple[str, ...]) -> tuple[UrgentContent, 
         try:
             threshold, category = float(rule["threshold"]), str(rule["category"])
         except (KeyError, TypeError, ValueError):
-            problems.append((where(path, data), f"nlu `{intent}` needs `threshold` and `category`"))
+            problems.append(Problem(where(path, data), f"nlu `{intent}` needs `threshold` and `category`"))
             continue
         if category not in categories:
-            problems.append((where(path, rule), f"nlu `{intent}` names an unknown category `{category}`"))
+            problems.append(
+                Problem(where(path, rule), f"nlu `{intent}` names an unknown category `{category}`")
+            )
         rules.append(NluRule(str(intent), threshold, category))
     closed_note = {str(k): str(v).strip() for k, v in (data.get("closed_note") or {}).items()}
     for language in languages:
         if not closed_note.get(language):
-            problems.append((str(path), f"`closed_note` has no text in `{language}`"))
+            problems.append(Problem(str(path), f"`closed_note` has no text in `{language}`"))
     signals: list[Signal] = []
     for language in languages:
         signals += _read_signals(
@@ -114,14 +123,14 @@ def read_urgent(root: Path, languages: tuple[str, ...]) -> tuple[UrgentContent, 
 
 
 def _read_signals(
-    path: Path, language: str, categories: set[str], read: Any, problems: list[tuple[str, str]]
+    path: Path, language: str, categories: set[str], read: Any, problems: list[Problem]
 ) -> list[Signal]:
     if not path.exists():
-        problems.append((str(path), f"missing: every language needs danger signals ({language})"))
+        problems.append(Problem(str(path), f"missing: every language needs danger signals ({language})"))
         return []
     data = read(path)
     if not isinstance(data, dict):
-        problems.append((str(path), "must map each category (and `calm`) to a list of signals"))
+        problems.append(Problem(str(path), "must map each category (and `calm`) to a list of signals"))
         return []
     lines, entry_lines = _signal_lines(path)
     signals: list[Signal] = []
@@ -130,11 +139,11 @@ def _read_signals(
         spot = f"{path}:{lines.get(str(category), 0)}"
         if category != CALM and category not in categories:
             problems.append(
-                (spot, f"unknown category `{category}` (use {', '.join(sorted(categories))} or calm)")
+                Problem(spot, f"unknown category `{category}` (use {', '.join(sorted(categories))} or calm)")
             )
             continue
         if not isinstance(entries, list) or not entries:
-            problems.append((spot, f"`{category}` needs a list of signals"))
+            problems.append(Problem(spot, f"`{category}` needs a list of signals"))
             continue
         for entry in entries:
             text = " ".join(str(entry or "").split())
@@ -142,15 +151,17 @@ def _read_signals(
             origin = f"{path}:{numbers.pop(0) if len(numbers) > 1 else numbers[0]}"
             problem = _signal_problem(text)
             if problem:
-                problems.append((origin, f"`{category}`: {problem}"))
+                problems.append(Problem(origin, f"`{category}`: {problem}"))
                 continue
             if text.casefold() in seen:
-                problems.append((origin, f"`{text}` is listed twice (also at {seen[text.casefold()]})"))
+                problems.append(
+                    Problem(origin, f"`{text}` is listed twice (also at {seen[text.casefold()]})")
+                )
                 continue
             seen[text.casefold()] = origin
             signals.append(Signal(text, str(category), language, origin))
     for category in sorted(categories - set(data)):
-        problems.append((str(path), f"no signals for `{category}`"))
+        problems.append(Problem(str(path), f"no signals for `{category}`"))
     return signals
 
 
