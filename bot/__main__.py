@@ -114,9 +114,15 @@ def run_nlu(settings: Settings, action: str) -> int:
     from bot.nlu.rasa_server import ensure_model, load_into_running_server
 
     if action == "report":
+        from bot.content import load_content
         from bot.nlu.report import nlu_report
+        from bot.services import thresholds
 
-        for report in nlu_report(settings.nlu_dir, settings.rasa_venv, Path("reports")):
+        answers = load_content(settings.content_dir, settings.flows_dir).answers
+        reports = nlu_report(
+            settings.nlu_dir, settings.rasa_venv, Path("reports"), answers, thresholds(settings)
+        )
+        for report in reports:
             print(f"{report.language}: accuracy {report.accuracy:.3f}, macro-F1 {report.f1:.3f}")
         print("details: reports/nlu/summary.md")
         return 0

@@ -1,13 +1,18 @@
-"""`make nlu-report`: `rasa test nlu` on the held-out split, per language, with confusion matrices."""
+"""`make nlu-report`: `rasa test nlu` on the held-out split, per language, with confusion matrices, and
+what residents would see on the held-out split and the field set (bot/nlu/resident_report.py)."""
 
 from __future__ import annotations
 
 import json
 import subprocess
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.core.answer_choice import Thresholds
+from bot.nlu.evaluation import held_out_examples
 from bot.nlu.rasa_server import ensure_model, rasa_environment
+from bot.nlu.resident_report import rank_with_server, resident_report
 
 
 @dataclass(frozen=True)
@@ -52,8 +57,11 @@ def test_language(model: Path, test_file: Path, rasa_venv: Path, out_dir: Path) 
     )
 
 
-def nlu_report(nlu_dir: Path, rasa_venv: Path, reports_dir: Path) -> list[LanguageReport]:
-    """Test the current model on each language of nlu_data/tests/ and write reports/nlu/summary.md."""
+def nlu_report(
+    nlu_dir: Path, rasa_venv: Path, reports_dir: Path, answerable: Collection[str], thresholds: Thresholds
+) -> list[LanguageReport]:
+    """Test the current model on each language of nlu_data/tests/ (rasa test nlu), then score what
+    residents would see on the held-out split and the field set; write reports/nlu/summary.md."""
     model = ensure_model(nlu_dir, rasa_venv)
     out = reports_dir / "nlu"
     reports = [
@@ -71,6 +79,13 @@ def nlu_report(nlu_dir: Path, rasa_venv: Path, reports_dir: Path) -> list[Langua
         f"| {r.confusion_matrix.relative_to(reports_dir)} |"
         for r in reports
     ]
+    sets = {
+        "held-out split": held_out_examples(nlu_dir / "tests"),
+        "field set": held_out_examples(nlu_dir / "field"),
+    }
+    ranked = rank_with_server(model, rasa_venv, sets, out)
+    resident_lines, _ = resident_report(ranked, answerable, thresholds, out)
+    lines += ["", *resident_lines]
     (out / "summary.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (out / "summary.json").write_text(
         json.dumps([{**r.__dict__, "confusion_matrix": str(r.confusion_matrix)} for r in reports], indent=2),
