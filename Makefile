@@ -23,7 +23,7 @@ run: install ## the Telegram bot (needs TELEGRAM_BOT_TOKEN; see .env.example)
 train: install ## train the NLU model for the current nlu_data/ (skipped when nothing changed)
 	$(BOT) nlu train
 
-nlu-report: install ## rasa test nlu on the held-out split: per-language scores and confusion matrices in reports/nlu/
+nlu-report: install ## held-out scores and confusion matrices, and what residents would see on the held-out and field sets, in reports/nlu/
 	$(BOT) nlu report
 
 safety-report: install ## the urgent check on nlu_data/safety/: recall and false alarms per language and category
