@@ -44,11 +44,18 @@ class Choice:
 def choose(
     ranking: Sequence[tuple[str, float]], answerable: Collection[str], thresholds: Thresholds, language: str
 ) -> Choice:
-    """The answer when the top intent is sure enough, else up to three plausible intents, else nothing."""
+    """The answer when the top intent is sure enough; an honest decline when out-of-scope leads; else up
+    to three plausible intents; else nothing.
+
+    Declining when out-of-scope leads, even unsure, is measured on the field set (make nlu-report): of
+    the requests the assistant cannot help with, 70-85 % were declined instead of 55-75 %, against at
+    most 1.4 % of the other questions declined instead of suggested."""
     if ranking:
         intent, confidence = ranking[0]
         if intent in answerable and confidence >= thresholds.answer_for(language):
             return Choice(Shown.DECLINE if intent == OUT_OF_SCOPE else Shown.ANSWER, intent)
+        if intent == OUT_OF_SCOPE and intent in answerable and confidence >= thresholds.suggest:
+            return Choice(Shown.DECLINE, intent)
     candidates = tuple(
         name
         for name, confidence in ranking
