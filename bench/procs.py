@@ -1,4 +1,4 @@
-"""Processes under test: ports, memory from /proc, the Rasa server and the bot as child processes."""
+"""Processes under test: ports, memory and CPU time (psutil), the Rasa server and the bot as children."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -14,83 +13,62 @@ import time
 from pathlib import Path
 from typing import Any
 
+import psutil
+
 from bot.nlu.rasa_server import RasaServer, rasa_environment
 from bot.settings import PROJECT_ROOT
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _status_kib(pid: int, field: str) -> int:
+def _family(pid: int) -> list[psutil.Process]:
+    """The process and every descendant still running."""
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith(f"{field}:"):
+        process = psutil.Process(pid)
+        return [process, *process.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return []
+
+
+def children(pid: int) -> list[int]:
+    """Every descendant of `pid`."""
+    return [process.pid for process in _family(pid)[1:]]
+
+
+def _peak_kib(process: psutil.Process) -> int:
+    """The peak resident memory (VmHWM): psutil does not report it, /proc does."""
+    try:
+        for line in Path(f"/proc/{process.pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
                 return int(line.split()[1])
     except (OSError, ValueError):
         pass
     return 0
 
 
-def children(pid: int) -> list[int]:
-    """Every descendant of `pid` (from /proc/*/stat)."""
-    parents: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        parents.setdefault(ppid, []).append(int(entry.name))
-    found, todo = [], [pid]
-    while todo:
-        for child in parents.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
-
-
 def memory_mb(pid: int) -> dict[str, float]:
-    """Resident memory now and at its peak (VmRSS, VmHWM) of a process and its children, in MB."""
-    pids = [pid, *children(pid)]
-    rss = sum(_status_kib(p, "VmRSS") for p in pids)
-    peak = sum(_status_kib(p, "VmHWM") for p in pids)
+    """Resident memory now and at its peak of a process and its children, in MB."""
+    rss = peak = 0
+    for process in _family(pid):
+        with contextlib.suppress(psutil.NoSuchProcess):
+            rss += process.memory_info().rss // 1024
+            peak += _peak_kib(process)
     return {"rss_mb": round(rss / 1024, 1), "peak_rss_mb": round(peak / 1024, 1)}
 
 
 def cpu_seconds(pid: int) -> float:
-    """User plus system CPU time used so far by a process and its children (from /proc/<pid>/stat)."""
-    total = 0
-    for each in (pid, *children(pid)):
-        try:
-            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
+    """User plus system CPU time used so far by a process and its children."""
+    total = 0.0
+    for process in _family(pid):
+        with contextlib.suppress(psutil.NoSuchProcess):
+            times = process.cpu_times()
+            total += times.user + times.system
+    return total
 
 
 def pid_listening_on(port: int) -> int | None:
-    """The process with a TCP socket listening on 127.0.0.1:`port` (for a server started elsewhere)."""
-    inodes = set()
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        with contextlib.suppress(OSError):
-            for line in Path(table).read_text().splitlines()[1:]:
-                fields = line.split()
-                if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:
-                    inodes.add(fields[9])
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        with contextlib.suppress(OSError):
-            for fd in (entry / "fd").iterdir():
-                target = os.readlink(fd)
-                if target.startswith("socket:[") and target[8:-1] in inodes:
-                    return int(entry.name)
+    """The process with a TCP socket listening on `port` (for a server started elsewhere)."""
+    for connection in psutil.net_connections(kind="tcp"):
+        if connection.status == psutil.CONN_LISTEN and connection.laddr and connection.laddr.port == port:
+            return connection.pid
     return None
 
 

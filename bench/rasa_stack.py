@@ -12,11 +12,12 @@ from typing import Any
 import aiohttp
 import yaml
 
-from bench.procs import MeasuredRasaServer, RssSampler, cpu_seconds, free_port, rasa_train
+from bench.procs import MeasuredRasaServer, RssSampler, cpu_seconds, rasa_train
 from bench.scenario import Action, LoadPlan, Script, due, steady_rate
 from bench.stats import latency_summary
 from bot.content import Content
 from bot.nlu.evaluation import training_examples
+from bot.nlu.rasa_server import free_port
 
 LANGUAGE = "en"
 

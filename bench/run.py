@@ -22,14 +22,14 @@ from bench import machine, nlu, report
 from bench.end_to_end import run_bot_load
 from bench.growth import run_growth
 from bench.insights import run_insights
-from bench.procs import MeasuredRasaServer, free_port, memory_mb, pid_listening_on
+from bench.procs import MeasuredRasaServer, memory_mb, pid_listening_on
 from bench.rasa_stack import run_stack
 from bench.safety import run_safety
 from bench.scenario import LoadPlan, make_scripts
 from bench.telegram_limits import run_burst
 from bot.content import load_content
 from bot.nlu.evaluation import Example, held_out_examples
-from bot.nlu.rasa_server import ensure_model
+from bot.nlu.rasa_server import ensure_model, free_port
 from bot.settings import Settings
 
 PARTS = ("nlu", "safety", "end_to_end", "growth", "telegram_limits", "rasa_stack", "profile", "insights")

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import math
+import statistics
 from collections.abc import Sequence
 from typing import Any
 
 
-def percentile(values: Sequence[float], q: float) -> float | None:
-    """The q-th percentile (0-100) with linear interpolation; None for no values."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    rank = (len(ordered) - 1) * q / 100
-    low, high = math.floor(rank), math.ceil(rank)
-    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+def percentile(values: Sequence[float], q: int) -> float | None:
+    """The q-th percentile (1-99), linearly interpolated between the nearest values; None for none."""
+    if len(values) < 2:
+        return values[0] if values else None
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
 
 
 def rounded(value: float | None, digits: int = 2) -> float | None:
@@ -26,7 +23,7 @@ def latency_summary(seconds: Sequence[float]) -> dict[str, Any]:
     ms = [value * 1000 for value in seconds]
     return {
         "count": len(ms),
-        "mean_ms": rounded(sum(ms) / len(ms)) if ms else None,
+        "mean_ms": rounded(statistics.fmean(ms)) if ms else None,
         "p50_ms": rounded(percentile(ms, 50)),
         "p95_ms": rounded(percentile(ms, 95)),
         "p99_ms": rounded(percentile(ms, 99)),
