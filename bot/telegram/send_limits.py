@@ -1,10 +1,14 @@
 """Telegram's flood limits on outgoing messages, as a python-telegram-bot rate limiter.
 
 Telegram takes about 30 messages per second overall and 20 per minute in one group, and answers
-anything beyond with 429 Too Many Requests. A token bucket (python-telegram-bot's AIORateLimiter)
-lets a full bucket through at once after a quiet moment, so a burst to many residents went over the
-limit. `SendSlots` never lets more than the limit through in any window, and below the limit it adds
-no delay at all."""
+anything beyond with 429 Too Many Requests. `SendSlots` never lets more than the limit through in any
+window, and below the limit it adds no delay at all.
+
+Measured against python-telegram-bot's own AIORateLimiter, configured without a burst (one message per
+1/30 s, 20 a minute per group, three retries), on the same burst of 1,000 chats through the emulator that
+refuses beyond 30 a second (`python -m bench.limiters`, docs/benchmarks.md): AIORateLimiter 41.0 s with
+151 refusals, SendLimits 33.4 s (the minimum is 33.3 s) with none; both delivered all 1,000. The
+hand-made one stays because it still wins."""
 
 from __future__ import annotations
 
