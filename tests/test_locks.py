@@ -50,7 +50,10 @@ def test_a_vcs_url_or_a_pin_without_hash_is_refused(tmp_path: Path) -> None:
 
 def test_bot_in_and_bot_lock_that_disagree_are_refused(tmp_path: Path) -> None:
     requirements_in = broken_copy(
-        tmp_path, "bot.in", "python-telegram-bot[job-queue,webhooks]==22.8", "python-telegram-bot==22.7"
+        tmp_path,
+        "bot.in",
+        "python-telegram-bot[job-queue,webhooks,rate-limiter]==22.8",
+        "python-telegram-bot==22.7",
     )
     problems = bot_lock_problems(requirements_in, REQUIREMENTS / "bot.lock")
     assert "bot.in asks for python-telegram-bot==22.7, bot.lock pins 22.8" in problems
