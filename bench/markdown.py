@@ -1,8 +1,10 @@
-"""The text of docs/benchmarks.md."""
+"""The text of docs/benchmarks.md; its tables are rendered by tabulate."""
 
 from __future__ import annotations
 
 from typing import Any
+
+from tabulate import tabulate
 
 from bench.stats import ratio
 
@@ -20,9 +22,8 @@ def _v(value: Any, digits: int = 1) -> str:
 
 
 def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
-    lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
-    lines += ["| " + " | ".join(_v(cell) for cell in row) + " |" for row in rows]
-    return [*lines, ""]
+    cells = [[_v(cell) for cell in row] for row in rows]
+    return [tabulate(cells, headers=header, tablefmt="github", disable_numparse=True), ""]
 
 
 def _latency_row(name: str, summary: dict[str, Any] | None) -> list[Any]:
