@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     webhook_port: int = 8443
     telegram_overall_max_rate: int = 30
     telegram_group_max_rate: int = 20
+    telegram_read_timeout_seconds: float = 5.0
+    telegram_retry_first_wait_seconds: float = 0.5
 
     rasa_url: str = ""
     rasa_port: int = 5005

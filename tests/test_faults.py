@@ -16,7 +16,7 @@ from bot.telegram.app import WelkomApplication
 from emulator import BotApiEmulator
 from tests.auxil.rasa_proxy import RasaProxy
 from tests.auxil.resident import Resident
-from tests.auxil.running_bot import running_bot, stopped, telegram_settings
+from tests.auxil.running_bot import READ_TIMEOUT_SECONDS, running_bot, stopped, telegram_settings
 
 pytestmark = pytest.mark.scripted_nlu
 
@@ -177,7 +177,7 @@ async def test_a_telegram_timeout_is_not_retried_so_the_reply_is_never_doubled( 
     title = content.answers["health_care"].texts["en"].title
     mo = Resident(emulator, "Mo", language_code="en", timeout=20)
     await mo.says("/menu")
-    emulator.slow_next("sendMessage", 7)  # longer than python-telegram-bot's 5 s read timeout
+    emulator.slow_next("sendMessage", READ_TIMEOUT_SECONDS + 1.5)  # longer than the read timeout
     await mo.says("I need a family doctor", expect_reply=False)
     await emulator.settle(mo.chat_id, quiet=1.0, timeout=15, allow_none=True)
     assert answers_to(mo, title) <= 1

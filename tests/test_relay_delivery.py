@@ -18,7 +18,7 @@ from bot.telegram.app import WelkomApplication
 from emulator import BotApiEmulator, FakeChat
 from tests.auxil.caseworker import Caseworker
 from tests.auxil.resident import Resident
-from tests.auxil.running_bot import running_bot, stopped
+from tests.auxil.running_bot import READ_TIMEOUT_SECONDS, running_bot, stopped
 from tests.auxil.staff_forum import case_of, cases
 
 pytestmark = pytest.mark.scripted_nlu
@@ -52,7 +52,7 @@ def copies_to(resident: Resident, text: str) -> int:
 async def arrives(emulator: BotApiEmulator, seen: Callable[[], int]) -> int:
     """Wait until the message is there, then a moment more for a second copy; how many arrived."""
     await emulator.world.changed.wait_for(lambda: seen() > 0, 20)
-    await emulator.settle_any(quiet=1.0, timeout=2, allow_none=True)
+    await emulator.settle_any(quiet=0.5, timeout=2, allow_none=True)
     return seen()
 
 
@@ -226,8 +226,8 @@ async def test_a_copy_that_times_out_is_not_sent_again_now_or_after_a_restart(
     case = await case_of(pieter, content, "nl", staff_settings)
     els = Caseworker(emulator, forum, "Els")
     await els.presses("🙋 Opnemen", thread_id=case.thread_id)
-    # Longer than the 5 s read timeout: Telegram may have carried it out, the bot cannot tell.
-    emulator.slow_next("copyMessage", 7)
+    # Longer than the read timeout: Telegram may have carried it out, the bot cannot tell.
+    emulator.slow_next("copyMessage", READ_TIMEOUT_SECONDS + 1.5)
     text = "Uw afspraak is dinsdag om 9 uur."
     update_id = emulator.push_text(els.user, text, chat=forum, message_thread_id=case.thread_id)
     source = emulator.message_of(update_id)["message_id"]
@@ -237,7 +237,7 @@ async def test_a_copy_that_times_out_is_not_sent_again_now_or_after_a_restart(
         return sum(1 for call in calls if call["from_chat_id"] == forum.id and call["message_id"] == source)
 
     await emulator.world.changed.wait_for(lambda: attempts() > 0, 10)
-    await emulator.settle_any(quiet=3.0, timeout=15, allow_none=True)
+    await emulator.settle_any(quiet=1.5, timeout=15, allow_none=True)
     assert attempts() == 1 and copies_to(pieter, text) <= 1
     assert not cases(staff_settings).undelivered(case.id, "caseworker")
     async with stopped(staff_bot), running_bot(staff_settings):

@@ -46,7 +46,7 @@ def insights_problems(content_dir: Path) -> list[Problem]:
     try:
         texts = load_insights_texts(content_dir)
     except InsightsTextError as error:
-        return [Problem(path, str(error))]
+        return [Problem(error.where, error.reason)]
     return [Problem(path, f"{item} has no Dutch text") for item in missing_texts(texts)]
 
 

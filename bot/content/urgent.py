@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.content.problems import Problem
-from bot.content.yaml_lines import YamlFileError, load_yaml, where
+from bot.content.yaml_lines import LineStr, YamlFileError, load_yaml, where
 
 CALM = "calm"
 TOKEN = re.compile(r"^[^\s*|]+\*?$")
@@ -59,9 +59,9 @@ def read_urgent(root: Path, languages: tuple[str, ...]) -> tuple[UrgentContent, 
     """The urgent content under `root` (content/urgent) and every problem as (where, message)."""
     problems: list[Problem] = []
 
-    def read(path: Path) -> Any:
+    def read(path: Path, text_lines: bool = False) -> Any:
         try:
-            return load_yaml(path)
+            return load_yaml(path, text_lines=text_lines)
         except YamlFileError as error:
             problems.append(Problem(error.where, error.reason))
             return None
@@ -128,15 +128,14 @@ def _read_signals(
     if not path.exists():
         problems.append(Problem(str(path), f"missing: every language needs danger signals ({language})"))
         return []
-    data = read(path)
+    data = read(path, text_lines=True)
     if not isinstance(data, dict):
         problems.append(Problem(str(path), "must map each category (and `calm`) to a list of signals"))
         return []
-    lines, entry_lines = _signal_lines(path)
     signals: list[Signal] = []
     seen: dict[str, str] = {}
     for category, entries in data.items():
-        spot = f"{path}:{lines.get(str(category), 0)}"
+        spot = where(path, data, category)
         if category != CALM and category not in categories:
             problems.append(
                 Problem(spot, f"unknown category `{category}` (use {', '.join(sorted(categories))} or calm)")
@@ -147,8 +146,7 @@ def _read_signals(
             continue
         for entry in entries:
             text = " ".join(str(entry or "").split())
-            numbers = entry_lines.get(f"{category}\n{text}") or [lines.get(str(category), 0)]
-            origin = f"{path}:{numbers.pop(0) if len(numbers) > 1 else numbers[0]}"
+            origin = where(path, entry) if isinstance(entry, LineStr) else spot
             problem = _signal_problem(text)
             if problem:
                 problems.append(Problem(origin, f"`{category}`: {problem}"))
@@ -173,21 +171,3 @@ def _signal_problem(text: str) -> str | None:
             if not TOKEN.match(alternative) or alternative == "*":
                 return f"`{text}`: `{alternative or '|'}` is not a word, a stem* or a|b alternatives"
     return None
-
-
-def _signal_lines(path: Path) -> tuple[dict[str, int], dict[str, list[int]]]:
-    """The line of each category key, and the lines of each list entry under it (`category\\nentry`)."""
-    lines: dict[str, int] = {}
-    entries: dict[str, list[int]] = {}
-    category = ""
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        stripped = line.strip()
-        if not stripped or stripped.startswith("#"):
-            continue
-        if not line.startswith((" ", "-")) and stripped.endswith(":"):
-            category = stripped[:-1].strip()
-            lines[category] = number
-        elif stripped.startswith("- "):
-            entry = stripped[2:].split(" #")[0].strip().strip("\"'")
-            entries.setdefault(f"{category}\n{' '.join(entry.split())}", []).append(number)
-    return lines, entries

@@ -15,58 +15,55 @@ STAFF_ACTOR = "staff"
 
 @dataclass(frozen=True)
 class ChartSpec:
+    """What one chart shows: its query, the fields it names (Dutch in content/insights.yaml), how to draw."""
+
     query: str
+    fields: tuple[str, ...]
     library: str = "vega-lite"
     display: dict[str, Any] | None = None
 
 
-def _bar_per_week(colour: str, value: str) -> dict[str, Any]:
-    return {
-        "mark": {"type": "bar", "tooltip": True},
+def _per_week(mark: str, table: str, series: str, value: str, *, column: str = "") -> ChartSpec:
+    """One series per `series` over the weeks: stacked `bar`s of a count, or `line`s of a measure
+    (weeks without one left out). `column` is the summary column behind `series` when named otherwise."""
+    chosen = f"{column} AS [{series}]" if column else series
+    if mark == "bar":
+        query = f"SELECT week, {chosen}, SUM({value}) AS {value} FROM {table} GROUP BY 1, 2 ORDER BY 1"
+        drawn, total = {"type": "bar", "tooltip": True}, {"aggregate": "sum"}
+    else:
+        query = f"SELECT week, {chosen}, {value} FROM {table} WHERE {value} IS NOT NULL ORDER BY week"
+        drawn, total = {"type": "line", "point": True, "tooltip": True}, {}
+    display = {
+        "mark": drawn,
         "encoding": {
             "x": {"field": "week", "type": "ordinal"},
-            "y": {"field": value, "type": "quantitative", "aggregate": "sum"},
-            "color": {"field": colour, "type": "nominal"},
+            "y": {"field": value, "type": "quantitative", **total},
+            "color": {"field": series, "type": "nominal"},
         },
     }
+    return ChartSpec(query, ("week", series, value), display=display)
 
 
-def _line_per_week(colour: str, value: str) -> dict[str, Any]:
-    return {
-        "mark": {"type": "line", "point": True, "tooltip": True},
-        "encoding": {
-            "x": {"field": "week", "type": "ordinal"},
-            "y": {"field": value, "type": "quantitative"},
-            "color": {"field": colour, "type": "nominal"},
-        },
-    }
+def _table(table: str, columns: tuple[str, ...], then: str = "") -> ChartSpec:
+    """A table of `columns` (headed by their Dutch names); `then` orders or limits the rows."""
+    return ChartSpec(f"SELECT {', '.join(columns)} FROM {table} {then}".rstrip(), columns, library="table")
 
 
 CHARTS: dict[str, dict[str, ChartSpec]] = {
     "vragen": {
-        "per_topic": ChartSpec(
-            "SELECT week, topic, SUM(questions) AS questions FROM questions_per_week "
-            "GROUP BY 1, 2 ORDER BY 1",
-            display=_bar_per_week("topic", "questions"),
-        ),
-        "per_language": ChartSpec(
-            "SELECT week, language, SUM(questions) AS questions FROM questions_per_week "
-            "GROUP BY 1, 2 ORDER BY 1",
-            display=_bar_per_week("language", "questions"),
-        ),
+        "per_topic": _per_week("bar", "questions_per_week", "topic", "questions"),
+        "per_language": _per_week("bar", "questions_per_week", "language", "questions"),
     },
     "tekort": {
-        "unanswered": ChartSpec(
-            "SELECT language, closest_intent, reason, times, text FROM unanswered_questions "
+        "unanswered": _table(
+            "unanswered_questions",
+            ("language", "closest_intent", "reason", "times", "text"),
             "ORDER BY times DESC, language, closest_intent LIMIT 200",
-            library="table",
         ),
-        "confidence": ChartSpec(
-            "SELECT week, language, confidence FROM confidence_per_week ORDER BY week",
-            display=_line_per_week("language", "confidence"),
-        ),
+        "confidence": _per_week("line", "confidence_per_week", "language", "confidence"),
         "outcomes": ChartSpec(
             "SELECT language, outcome, share FROM outcomes_per_language ORDER BY language",
+            ("language", "outcome", "share"),
             display={
                 "mark": {"type": "bar", "tooltip": True},
                 "encoding": {
@@ -78,37 +75,16 @@ CHARTS: dict[str, dict[str, ChartSpec]] = {
         ),
     },
     "dringend": {
-        "urgent": ChartSpec(
-            "SELECT week, category, messages FROM urgent_per_week ORDER BY week",
-            display=_bar_per_week("category", "messages"),
-        ),
+        "urgent": _per_week("bar", "urgent_per_week", "category", "messages"),
     },
     "dossiers": {
-        "opened": ChartSpec(
-            "SELECT week, office_hours AS [when], cases FROM cases_per_week ORDER BY week",
-            display=_bar_per_week("when", "cases"),
-        ),
-        "wait": ChartSpec(
-            "SELECT week, office_hours AS [when], wait_minutes FROM cases_per_week "
-            "WHERE wait_minutes IS NOT NULL ORDER BY week",
-            display=_line_per_week("when", "wait_minutes"),
-        ),
-        "close": ChartSpec(
-            "SELECT week, office_hours AS [when], close_hours FROM cases_per_week "
-            "WHERE close_hours IS NOT NULL ORDER BY week",
-            display=_line_per_week("when", "close_hours"),
-        ),
-        "rating": ChartSpec(
-            "SELECT week, office_hours AS [when], rating FROM cases_per_week "
-            "WHERE rating IS NOT NULL ORDER BY week",
-            display=_line_per_week("when", "rating"),
-        ),
+        "opened": _per_week("bar", "cases_per_week", "when", "cases", column="office_hours"),
+        "wait": _per_week("line", "cases_per_week", "when", "wait_minutes", column="office_hours"),
+        "close": _per_week("line", "cases_per_week", "when", "close_hours", column="office_hours"),
+        "rating": _per_week("line", "cases_per_week", "when", "rating", column="office_hours"),
     },
     "inhoud": {
-        "review": ChartSpec(
-            "SELECT subject, file, reason FROM content_review",
-            library="table",
-        ),
+        "review": _table("content_review", ("subject", "file", "reason")),
     },
 }
 
@@ -122,14 +98,13 @@ def _titled(display: dict[str, Any], texts: InsightsTexts) -> dict[str, Any]:
     return {**display, "encoding": encoding}
 
 
-def _table_query(query: str, texts: InsightsTexts) -> str:
+def _table_query(spec: ChartSpec, texts: InsightsTexts) -> str:
     """Columns renamed to their Dutch names (a table chart shows column names as headers), and one blank
     row when the table is empty, since the dashboards plugin draws a table only from a first row."""
-    columns = query.split("SELECT ", 1)[1].split(" FROM ", 1)[0].split(", ")
-    rest = query.split(" FROM ", 1)[1]
+    rest = spec.query.split(" FROM ", 1)[1]
     table = rest.split()[0]
-    renamed = ", ".join(f'{column} AS "{texts.fields[column]}"' for column in columns)
-    blank = ", ".join("''" for _ in columns)
+    renamed = ", ".join(f'{column} AS "{texts.fields[column]}"' for column in spec.fields)
+    blank = ", ".join("''" for _ in spec.fields)
     return (
         f"SELECT * FROM (SELECT {renamed} FROM {rest}) "
         f"UNION ALL SELECT {blank} WHERE NOT EXISTS (SELECT 1 FROM {table})"
@@ -149,7 +124,7 @@ def dashboards_config(texts: InsightsTexts, empty: bool) -> dict[str, Any]:
                 key: {
                     "title": f"{board.charts[key].title}: {board.charts[key].explanation}",
                     "db": SUMMARY_DATABASE,
-                    "query": _table_query(spec.query, texts) if spec.library == "table" else spec.query,
+                    "query": _table_query(spec, texts) if spec.library == "table" else spec.query,
                     "library": spec.library,
                     **({"display": _titled(spec.display, texts)} if spec.display else {}),
                 }
@@ -190,8 +165,5 @@ def missing_texts(texts: InsightsTexts) -> list[str]:
             continue
         missing += [f"chart `{slug}.{key}`" for key in charts if key not in board.charts]
         for spec in charts.values():
-            used = [encoded["field"] for encoded in (spec.display or {}).get("encoding", {}).values()]
-            if spec.library == "table":
-                used = spec.query.split("SELECT ", 1)[1].split(" FROM ", 1)[0].split(", ")
-            missing += [f"field `{field}`" for field in used if field not in texts.fields]
+            missing += [f"field `{field}`" for field in spec.fields if field not in texts.fields]
     return missing

@@ -90,8 +90,8 @@ def build_application(settings: Settings) -> WelkomApplication:
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.telegram_base_file_url)
-        .request(AiohttpRequest(connections=TELEGRAM_CONNECTIONS))
-        .get_updates_request(AiohttpRequest(connections=1))
+        .request(AiohttpRequest(TELEGRAM_CONNECTIONS, settings.telegram_read_timeout_seconds))
+        .get_updates_request(AiohttpRequest(1, settings.telegram_read_timeout_seconds))
         .context_types(ContextTypes(context=WelkomContext))
         .concurrent_updates(PerChatOrder())
         .rate_limiter(

@@ -9,6 +9,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.core.case_desk import CaseDesk
 from bot.services import Services
 from bot.storage.cases import Cases
+from bot.telegram.delivery import Delivery
 from bot.telegram.staff_forum import CaseTopics
 
 
@@ -33,6 +34,11 @@ class WelkomContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any]
         return topics
 
     @property
+    def deliver(self) -> Delivery:
+        deliver: Delivery = self.bot_data["deliver"]
+        return deliver
+
+    @property
     def staff_chat_id(self) -> int:
         return self.services.settings.staff_chat_id
 
@@ -44,8 +50,10 @@ class WelkomContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any]
         )
         application.bot_data["services"] = services
         application.bot_data["desk"] = desk
+        deliver = Delivery(settings.telegram_retry_first_wait_seconds)
+        application.bot_data["deliver"] = deliver
         application.bot_data["topics"] = CaseTopics(
-            application.bot, desk, services.cases, settings.staff_chat_id
+            application.bot, desk, services.cases, settings.staff_chat_id, deliver
         )
 
     @staticmethod

@@ -9,7 +9,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPrevie
 from telegram.constants import ParseMode
 
 from bot.core.messages import Reply, Turn
-from bot.telegram.delivery import deliver
+from bot.telegram.delivery import Delivery
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
@@ -38,7 +38,9 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     )
 
 
-async def send_turn(bot: Bot, chat_id: int, turn: Turn, pressed: Message | None = None) -> None:
+async def send_turn(
+    deliver: Delivery, bot: Bot, chat_id: int, turn: Turn, pressed: Message | None = None
+) -> None:
     """Send every reply of a turn in order; a confirmation replaces the message whose button was pressed."""
     for reply in turn.replies:
         repeatable = reply.replaces_pressed and pressed is not None and not reply.document

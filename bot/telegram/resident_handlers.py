@@ -26,7 +26,7 @@ async def skip_redelivered(update: Update, context: WelkomContext) -> None:
 async def answer(context: WelkomContext, chat_id: int, turn: Turn, pressed: Message | None = None) -> None:
     """Send the turn; a resident who blocked the bot is marked so nobody keeps writing to them."""
     try:
-        await send_turn(context.bot, chat_id, turn, pressed)
+        await send_turn(context.deliver, context.bot, chat_id, turn, pressed)
     except Forbidden:
         context.cases.set_blocked(chat_id, blocked=True)
 

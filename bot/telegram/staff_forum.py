@@ -15,7 +15,7 @@ from bot.clock import now
 from bot.core.case_desk import CaseDesk
 from bot.core.messages import CaseOpened, CaseRated, Reply, ResidentForgotten, ResidentLeft, StaffEvent, Turn
 from bot.storage.cases import Case, Cases
-from bot.telegram.delivery import deliver
+from bot.telegram.delivery import Delivery
 from bot.telegram.render import NO_PREVIEW, as_html, keyboard, send_turn
 
 log = logging.getLogger(__name__)
@@ -29,8 +29,9 @@ QUOTE_LENGTH = 60
 class CaseTopics:
     """Keeps each case's topic in the staff group in step with the case in SQLite."""
 
-    def __init__(self, bot: Bot, desk: CaseDesk, cases: Cases, staff_chat_id: int) -> None:
+    def __init__(self, bot: Bot, desk: CaseDesk, cases: Cases, staff_chat_id: int, deliver: Delivery) -> None:
         self.bot = bot
+        self.deliver = deliver
         self.desk = desk
         self.cases = cases
         self.staff_chat_id = staff_chat_id
@@ -64,7 +65,7 @@ class CaseTopics:
         if event.thread_id is None:
             return
         try:
-            await deliver(
+            await self.deliver(
                 partial(
                     self.bot.send_message,
                     self.staff_chat_id,
@@ -91,11 +92,11 @@ class CaseTopics:
         await self.new_topic(case)
 
     async def new_topic(self, case: Case) -> int:
-        topic = await deliver(
+        topic = await self.deliver(
             partial(self.bot.create_forum_topic, self.staff_chat_id, self.desk.topic_name(case))
         )
         card = self.card_reply(case)
-        sent = await deliver(
+        sent = await self.deliver(
             partial(
                 self.bot.send_message,
                 self.staff_chat_id,
@@ -127,7 +128,7 @@ class CaseTopics:
             return
         card = self.card_reply(current)
         try:
-            await deliver(
+            await self.deliver(
                 partial(
                     self.bot.edit_message_text,
                     as_html(card),
@@ -150,7 +151,7 @@ class CaseTopics:
         for attempt in range(2):
             thread = await self.thread_of(case)
             try:
-                await deliver(
+                await self.deliver(
                     partial(self.bot.send_message, self.staff_chat_id, text, message_thread_id=thread)
                 )
                 return
@@ -162,7 +163,7 @@ class CaseTopics:
     async def recreate(self, case: Case) -> None:
         log.warning("the topic of case %s was deleted; recreating it", case.id)
         thread = await self.new_topic(case)
-        await deliver(
+        await self.deliver(
             partial(
                 self.bot.send_message,
                 self.staff_chat_id,
@@ -202,7 +203,7 @@ class CaseTopics:
             if relay["sender"] == RESIDENT:
                 copy_id: int | None = await self.copy_into_topic(case, relay["source_message_id"])
             else:
-                copy = await deliver(
+                copy = await self.deliver(
                     partial(
                         self.bot.copy_message,
                         case.resident_id,
@@ -227,7 +228,7 @@ class CaseTopics:
         for attempt in range(2):
             thread = await self.thread_of(case)
             try:
-                copy = await deliver(
+                copy = await self.deliver(
                     partial(
                         self.bot.copy_message,
                         self.staff_chat_id,
@@ -254,7 +255,10 @@ class CaseTopics:
                     await self.post(case, self.desk.staff("relay_failed", text=quote, error=error.message))
             else:
                 await send_turn(
-                    self.bot, case.resident_id, Turn([self.desk.to_resident(case, "relay_failed")])
+                    self.deliver,
+                    self.bot,
+                    case.resident_id,
+                    Turn([self.desk.to_resident(case, "relay_failed")]),
                 )
         except TelegramError as second:
             log.error("the sender of a lost relay in case %s was not told: %s", case.id, second.message)
@@ -263,7 +267,7 @@ class CaseTopics:
     async def send_to_resident(self, case: Case, replies: list[Reply]) -> bool:
         turn = Turn(replies, language=case.language)
         try:
-            await send_turn(self.bot, case.resident_id, turn)
+            await send_turn(self.deliver, self.bot, case.resident_id, turn)
         except Forbidden:
             await self.resident_blocked(case)
             return False
@@ -297,7 +301,7 @@ class CaseTopics:
                 )
             else:
                 raise BadRequest("only texts and captions can be edited in a copy")
-            await deliver(edit, repeatable=True)
+            await self.deliver(edit, repeatable=True)
         except TelegramError as error:
             if NOT_MODIFIED in error.message.lower():
                 return
@@ -310,7 +314,10 @@ class CaseTopics:
                 await self.post(case, self.desk.staff("edit_not_relayed"))
             else:
                 await send_turn(
-                    self.bot, case.resident_id, Turn([self.desk.to_resident(case, "edit_not_relayed")])
+                    self.deliver,
+                    self.bot,
+                    case.resident_id,
+                    Turn([self.desk.to_resident(case, "edit_not_relayed")]),
                 )
         except TelegramError as error:
             log.error("the author of an edit in case %s was not told: %s", case.id, error.message)
@@ -344,5 +351,5 @@ class CaseTopics:
             )
             for case in waiting
         ]
-        await deliver(partial(self.bot.send_message, self.staff_chat_id, "\n".join(lines)))
+        await self.deliver(partial(self.bot.send_message, self.staff_chat_id, "\n".join(lines)))
         self.cases.mark_reminded([case.id for case in waiting], moment)

@@ -13,6 +13,7 @@ from telegram import Update
 
 from bot.nlu.rasa_server import is_serving
 from bot.settings import Settings
+from bot.telegram.lifecycle import running
 
 log = logging.getLogger(__name__)
 
@@ -54,24 +55,17 @@ async def serve_webhook(application: Any, settings: Settings, stop: asyncio.Even
     runner = web.AppRunner(webhook_app(application, settings))
     await runner.setup()
     site = web.TCPSite(runner, settings.webhook_listen, settings.webhook_port)
-    await application.initialize()
-    if application.post_init is not None:
-        await application.post_init(application)
-    await application.bot.set_webhook(
-        url=settings.webhook_url.rstrip("/") + UPDATES_PATH,
-        secret_token=settings.webhook_secret.get_secret_value(),
-        allowed_updates=Update.ALL_TYPES,
-    )
-    await application.start()
-    await site.start()
-    try:
+
+    async def start_receiving() -> None:
+        await application.bot.set_webhook(
+            url=settings.webhook_url.rstrip("/") + UPDATES_PATH,
+            secret_token=settings.webhook_secret.get_secret_value(),
+            allowed_updates=Update.ALL_TYPES,
+        )
+        await site.start()
+
+    async with running(application, start_receiving=start_receiving, stop_receiving=runner.cleanup):
         await stop.wait()
-    finally:
-        await runner.cleanup()
-        await application.stop()
-        await application.shutdown()
-        if application.post_shutdown is not None:
-            await application.post_shutdown(application)
 
 
 async def serve_until_signalled(application: Any, settings: Settings) -> None:

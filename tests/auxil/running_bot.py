@@ -12,7 +12,13 @@ from pydantic import SecretStr
 from bot.settings import PROJECT_ROOT, Settings
 from bot.telegram import build_application
 from bot.telegram.app import WelkomApplication
+from bot.telegram.lifecycle import running
 from emulator import BotApiEmulator
+
+# The emulator answers in milliseconds, so tests wait less for a timeout and between retries than
+# production does (5 s and 0.5 s); the delivery policy is the same.
+READ_TIMEOUT_SECONDS = 2.0
+RETRY_FIRST_WAIT_SECONDS = 0.05
 
 
 def telegram_settings(base: Settings, emulator: BotApiEmulator, rasa_url: str, database: Path) -> Settings:
@@ -21,6 +27,8 @@ def telegram_settings(base: Settings, emulator: BotApiEmulator, rasa_url: str, d
             "telegram_bot_token": SecretStr(emulator.token),
             "telegram_base_url": emulator.base_url,
             "telegram_base_file_url": emulator.base_file_url,
+            "telegram_read_timeout_seconds": READ_TIMEOUT_SECONDS,
+            "telegram_retry_first_wait_seconds": RETRY_FIRST_WAIT_SECONDS,
             "rasa_url": rasa_url,
             "database_path": database,
         }
@@ -29,21 +37,16 @@ def telegram_settings(base: Settings, emulator: BotApiEmulator, rasa_url: str, d
 
 @asynccontextmanager
 async def running_bot(settings: Settings) -> AsyncIterator[WelkomApplication]:
-    """The same start and stop sequence as Application.run_polling, inside the test's event loop."""
+    """The bot polling the emulator inside the test's event loop, started and stopped as run_polling does."""
     application = build_application(settings)
-    await application.initialize()
-    assert application.post_init is not None and application.updater is not None
-    await application.post_init(application)
-    await application.updater.start_polling(poll_interval=0, timeout=1)
-    await application.start()
-    try:
+    updater = application.updater
+    assert updater is not None
+
+    async def start_polling() -> None:
+        await updater.start_polling(poll_interval=0, timeout=1)
+
+    async with running(application, start_receiving=start_polling, stop_receiving=updater.stop):
         yield application
-    finally:
-        await application.updater.stop()
-        await application.stop()
-        await application.shutdown()
-        if application.post_shutdown is not None:
-            await application.post_shutdown(application)
 
 
 @asynccontextmanager
