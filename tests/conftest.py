@@ -34,12 +34,16 @@ from tests.auxil.scripted_nlu import scripted_nlu
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the tests that need the real Rasa server; they run on one worker, so one server is started."""
     for item in items:
         fixtures = getattr(item, "fixturenames", ())
         scripted = item.get_closest_marker("scripted_nlu") is not None
         if "rasa_url" in fixtures or ("nlu_url" in fixtures and not scripted):
             item.add_marker(pytest.mark.rasa)
+        if item.get_closest_marker("rasa") is not None:
+            item.add_marker(pytest.mark.xdist_group("rasa"))
 
 
 @pytest.fixture(scope="session")
