@@ -5,7 +5,7 @@ Titles, explanations and axis names come from content/insights.yaml; this module
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from bot.insights.texts import InsightsTexts
 
@@ -23,7 +23,9 @@ class ChartSpec:
     display: dict[str, Any] | None = None
 
 
-def _per_week(mark: str, table: str, series: str, value: str, *, column: str = "") -> ChartSpec:
+def _per_week(
+    mark: Literal["bar", "line"], table: str, series: str, value: str, *, column: str = ""
+) -> ChartSpec:
     """One series per `series` over the weeks: stacked `bar`s of a count, or `line`s of a measure
     (weeks without one left out). `column` is the summary column behind `series` when named otherwise."""
     chosen = f"{column} AS [{series}]" if column else series

@@ -14,15 +14,16 @@ from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 CONNECT_SECONDS = 5.0
-READ_SECONDS = 5.0
 # How long a request may wait for a free connection when all of them are busy.
 POOL_SECONDS = 1.0
 
 
 class AiohttpRequest(BaseRequest):
-    """One aiohttp session with a pool of `connections`; python-telegram-bot handles the rest."""
+    """One aiohttp session with a pool of `connections`; python-telegram-bot handles the rest.
 
-    def __init__(self, connections: int, read_timeout: float = READ_SECONDS) -> None:
+    `read_timeout` is the default wait for an answer (TELEGRAM_READ_TIMEOUT_SECONDS)."""
+
+    def __init__(self, connections: int, read_timeout: float) -> None:
         self._connections = connections
         self._read_timeout = read_timeout
         self._session: aiohttp.ClientSession | None = None
